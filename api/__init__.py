@@ -1,0 +1,1 @@
+"""HTTP API, persistence, web pages and the ``foodhub`` command line."""

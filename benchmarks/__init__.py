@@ -1,0 +1,1 @@
+"""Benchmark harnesses; each script prints its figures (see RESULTS.md)."""

@@ -1,0 +1,1 @@
+"""Pooled logistics: domain model, scenario loading, allocation, week planning, routing."""

@@ -1,0 +1,1 @@
+"""Crop planning: measured demand, crop catalogue, crop-plan MIP, producer plans."""
