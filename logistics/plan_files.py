@@ -30,9 +30,12 @@ from geo.errors import InputError, Problem
 __all__ = [
     "DeliveryLine",
     "PickupLine",
+    "PlanTables",
     "RouteStop",
     "UnservedLine",
+    "read_plan_tables",
     "read_table",
+    "write_plan_tables",
     "write_table",
 ]
 
@@ -78,11 +81,15 @@ class RouteStop:
 
 @dataclasses.dataclass(frozen=True)
 class DeliveryLine:
-    """Units of one product unloaded at one venue, as in ``deliveries.csv``."""
+    """Units of one product unloaded at one venue, as in ``deliveries.csv``.
+
+    ``seq`` is the ``routes.csv`` sequence number of the stop that unloads it.
+    """
 
     day: date
     vehicle_id: str
     trip: int
+    seq: int
     venue_id: str
     product_id: str
     quantity: int
@@ -90,11 +97,15 @@ class DeliveryLine:
 
 @dataclasses.dataclass(frozen=True)
 class PickupLine:
-    """Units of one product collected at one producer, as in ``pickups.csv``."""
+    """Units of one product collected at one producer, as in ``pickups.csv``.
+
+    ``seq`` is the ``routes.csv`` sequence number of the stop that collects it.
+    """
 
     day: date
     vehicle_id: str
     trip: int
+    seq: int
     producer_id: str
     product_id: str
     quantity: int
@@ -185,3 +196,55 @@ def read_table(path: Path, row_type: type[Row]) -> list[Row]:
     if problems:
         raise InputError(problems)
     return rows
+
+
+@dataclasses.dataclass(frozen=True)
+class PlanTables:
+    """The four tables of a week plan, as written to and read from a plan folder."""
+
+    routes: tuple[RouteStop, ...]
+    deliveries: tuple[DeliveryLine, ...]
+    pickups: tuple[PickupLine, ...]
+    unserved: tuple[UnservedLine, ...]
+
+
+_TABLE_FILES: tuple[tuple[str, str, type[Any]], ...] = (
+    ("routes", "routes.csv", RouteStop),
+    ("deliveries", "deliveries.csv", DeliveryLine),
+    ("pickups", "pickups.csv", PickupLine),
+    ("unserved", "unserved.csv", UnservedLine),
+)
+
+
+def write_plan_tables(tables: PlanTables, folder: Path) -> list[Path]:
+    """Write ``routes.csv``, ``deliveries.csv``, ``pickups.csv``, ``unserved.csv``.
+
+    Returns the paths written.  The folder is created if missing.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for attribute, file_name, row_type in _TABLE_FILES:
+        path = folder / file_name
+        write_table(path, getattr(tables, attribute), row_type)
+        written.append(path)
+    return written
+
+
+def read_plan_tables(folder: Path) -> PlanTables:
+    """Read the four tables of a plan folder; all problems of all files at once.
+
+    Raises
+    ------
+    InputError
+        If a file is missing or a cell does not parse (file, row and column named).
+    """
+    problems: list[Problem] = []
+    tables: dict[str, tuple[Any, ...]] = {}
+    for attribute, file_name, row_type in _TABLE_FILES:
+        try:
+            tables[attribute] = tuple(read_table(folder / file_name, row_type))
+        except InputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    return PlanTables(**tables)
