@@ -681,6 +681,82 @@ def _checks(out, venues, orders, vehicles, pmap, zones, tab, hh_g, supply_rows, 
         v.pop("_load", None)
 
 
+# ----------------------------------------------------------------------------------------------
+# Villeurbanne (tiny test territory on the La Doua campus fixture)
+VIL_ZONE = [(4.8735, 45.7828), (4.8800, 45.7828), (4.8800, 45.7858), (4.8735, 45.7858), (4.8735, 45.7828)]
+VIL_PRODUCTS = ["carotte", "pomme_de_terre", "salade", "pomme", "pates", "yaourt", "oeufs", "poulet_surgele"]
+VIL_PRODUCERS = [
+    ("prod_decines", "Maraîcher de l'Est lyonnais", "", 4.9600, 45.7700, "chemin du Grand Large, 69150 Décines-Charpieu",
+     15000, 1200, ["carotte", "pomme_de_terre", "salade", "oeufs"]),
+    ("prod_doua", "Jardin maraîcher de la Doua", "", 4.8700, 45.7790, "", 3000, 300, ["salade", "oeufs"]),
+]
+
+
+def build_villeurbanne(out: Path) -> None:
+    rng = np.random.default_rng(SEED + 1)
+    out.mkdir(parents=True, exist_ok=True)
+    g, ids, xs, ys = load_graph(SHARED / "osm" / "villeurbanne_ladoua_campus_drive.osm")
+    zone = Polygon(VIL_ZONE)
+    # (kind, access, organisation, anchor lon, lat, households, slots)
+    plan = [
+        (D, "any", "org_a", 4.8810, 45.7800, 120, [("08:00", "12:00")]),
+        (G_, "any", "org_a", 4.8690, 45.7840, 80, [("08:30", "12:00"), ("14:00", "17:00")]),
+        (R, "any", "org_b", 4.8730, 45.7790, 60, [("07:00", "10:30")]),
+        (K, "any", "org_b", 4.8660, 45.7800, 40, [("09:00", "10:00")]),
+        (P, "bike_only", "org_a", 4.8770, 45.7850, 25, [("09:00", "12:00")]),
+        (G_, "bike_only", "org_b", 4.8790, 45.7835, 30, [("08:30", "12:00")]),
+        (D, "no_truck", "org_a", 4.8800, 45.7820, 90, [("08:00", "11:00")]),
+    ]
+    used: list[int] = []
+    venues, hours_rows = [], []
+    counter: dict[str, int] = {}
+    for n, (kind, access, org, ax, ay, hh, slots) in enumerate(plan):
+        d = dist_m(xs, ys, ax, ay)
+        order = [int(i) for i in np.argsort(d)]
+        if access == "bike_only":
+            order = [i for i in order if zone.contains(Point(xs[i], ys[i]))]
+        i = next(i for i in order if i not in used and all(dist_m(xs[i], ys[i], xs[j], ys[j]) > 60 for j in used))
+        used.append(i)
+        counter[kind] = counter.get(kind, 0) + 1
+        vid = f"v{n + 1}"
+        days = ["mon", "wed", "thu"] if hh >= 90 else ["tue", "thu"]
+        venues.append({
+            "id": vid, "name": NAME_PATTERNS[kind][0].format(n=f"Doua {n + 1}"), "kind": kind,
+            "organisation_id": org, "lon": fmt(xs[i]), "lat": fmt(ys[i]),
+            "address": f"{street_of(g, ids[i])}, 69100 Villeurbanne", "contact": f"04 65 71 00 {10 + n:02d}",
+            "households": hh, "delivery_days": ";".join(days), "deliveries_per_week": 2 if hh >= 110 else 1,
+            "access": access, "service_min": "" if n == 3 else str(8 + hh // 20),
+            "accepts_substitutes": "yes" if n % 3 else "no", "neighbourhood": "La Doua",
+            "excl": {"frozen", "meat_fish"} if access == "bike_only" else set(),
+        })
+        for day in DAYS[:5]:
+            for s_, e in slots:
+                hours_rows.append({"site_id": vid, "weekday": day, "start": s_, "end": e})
+    prod_rows = []
+    for pid, name, org, lon, lat, addr, field, gh, _ in VIL_PRODUCERS:
+        if not addr:
+            i = int(np.argmin(dist_m(xs, ys, lon, lat)))
+            lon, lat, addr = xs[i], ys[i], f"{street_of(g, ids[i])}, 69100 Villeurbanne"
+        prod_rows.append({"id": pid, "name": name, "organisation_id": org, "lon": fmt(lon), "lat": fmt(lat),
+                          "address": addr, "field_m2": field, "greenhouse_m2": gh})
+        for day in ["mon", "wed", "fri"]:
+            hours_rows.append({"site_id": pid, "weekday": day, "start": "07:00", "end": "11:00"})
+    hub_i = int(np.argmin(dist_m(xs, ys, 4.8820, 45.7757)))
+    orgs = [("org_a", "Association d'aide alimentaire A (fictive)", "food_aid", "a@example.org"),
+            ("org_b", "Association de restauration solidaire B (fictive)", "community_restaurants", "b@example.org")]
+    vehicles = [
+        {**_MTP_VEHICLES[0], "id": "frigo", "organisation_id": "org_a"},
+        {**_MTP_VEHICLES[2], "id": "van", "organisation_id": "org_b"},
+        {**_MTP_VEHICLES[4], "id": "bike", "organisation_id": "org_a", "zone": "campus"},
+    ]
+    products = [p for p in PRODUCTS if p[0] in VIL_PRODUCTS]
+    _common_outputs(out, rng, venues, hours_rows, prod_rows, VIL_PRODUCERS, orgs, vehicles,
+                    zones={"campus": VIL_ZONE}, history_weeks=range(45, 49),
+                    hub=("Pôle alimentaire de test (La Doua)", f"{street_of(g, ids[hub_i])}, 69100 Villeurbanne",
+                         xs[hub_i], ys[hub_i], "../../../data/osm/villeurbanne_ladoua_campus_drive.osm"),
+                    shortage={"oeufs": 0.6}, products=products)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--villeurbanne", action="store_true", help="build tests/data/villeurbanne instead")
