@@ -1,0 +1,119 @@
+"""One function to solve a routing problem with PyVRP, OR-Tools, or both."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from geo.errors import SolverError
+from logistics.routing import ortools_engine, pyvrp_engine
+from logistics.routing.problem import RoutingProblem
+from logistics.routing.result import RoutingResult
+
+__all__ = ["ENGINES", "solve"]
+
+_log = logging.getLogger(__name__)
+
+_Engine = Callable[..., RoutingResult]
+ENGINES: dict[str, _Engine] = {"pyvrp": pyvrp_engine.solve, "ortools": ortools_engine.solve}
+
+
+def _rank(result: RoutingResult) -> tuple[bool, int, int]:
+    """Verified first, then fewest violations, then cheapest."""
+    return (not result.feasible, len(result.violations), result.cost)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(
+            ["logistics.routing.pyvrp_engine", "logistics.routing.ortools_engine"]
+        )
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def solve(
+    problem: RoutingProblem,
+    *,
+    engine: str = "auto",
+    time_limit_s: float = 10.0,
+    seed: int = 0,
+    max_iterations: int | None = None,
+) -> RoutingResult:
+    """Plan the routes of ``problem``.
+
+    Parameters
+    ----------
+    problem
+        The solver-neutral problem.
+    engine
+        ``pyvrp``, ``ortools``, or ``auto``: both in parallel in two processes,
+        each within ``time_limit_s``; the cheapest verified result wins.
+    time_limit_s
+        Search time per engine, seconds.
+    seed
+        Random seed (PyVRP; OR-Tools has none).
+    max_iterations
+        Stop each engine after that many iterations (PyVRP) or solutions
+        (OR-Tools) instead of after ``time_limit_s``; the run is then reproducible.
+
+    Returns
+    -------
+    RoutingResult
+        Verified when possible.  When no engine's result verifies, the best one
+        is returned with ``feasible=False`` and its ``violations``; an
+        infeasible input is never an exception (unserved stops are the way out).
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``engine`` or a non-positive ``time_limit_s``.
+    SolverError
+        When every engine failed outright.
+    """
+    if time_limit_s <= 0:
+        raise ValueError(f"time_limit_s must be positive, got {time_limit_s}")
+    kwargs = {"time_limit_s": time_limit_s, "seed": seed, "max_iterations": max_iterations}
+    if engine in ENGINES:
+        return ENGINES[engine](problem, **kwargs)
+    if engine != "auto":
+        raise ValueError(f"engine must be auto, {', '.join(ENGINES)}; got {engine!r}")
+    started = time.perf_counter()
+    results: list[RoutingResult] = []
+    errors: list[str] = []
+    with ProcessPoolExecutor(max_workers=len(ENGINES), mp_context=_context()) as pool:
+        futures: dict[str, Future[RoutingResult]] = {
+            name: pool.submit(fn, problem, **kwargs) for name, fn in ENGINES.items()
+        }
+        for name, fut in futures.items():
+            try:
+                results.append(fut.result())
+            except SolverError as exc:
+                _log.warning("engine %s failed: %s", name, exc)
+                errors.append(f"{name} failed: {exc}")
+    if not results:
+        raise SolverError("; ".join(errors))
+    results.sort(key=_rank)
+    best = results[0]
+    notes = [
+        f"{r.engine}: cost {r.cost}, {'feasible' if r.feasible else 'infeasible'}, "
+        f"{r.runtime_s:.2f} s, {r.iterations} iterations"
+        for r in results
+    ] + errors
+    return RoutingResult(
+        routes=best.routes,
+        unserved=best.unserved,
+        cost=best.cost,
+        engine=best.engine,
+        feasible=best.feasible,
+        runtime_s=time.perf_counter() - started,
+        iterations=best.iterations,
+        violations=best.violations,
+        seed=seed,
+        notes=(*best.notes, *notes),
+    )
