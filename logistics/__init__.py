@@ -1,1 +1,45 @@
 """Pooled logistics: domain model, scenario loading, allocation, week planning, routing."""
+
+from logistics.model import (
+    WEEKDAYS,
+    DriverRules,
+    Hub,
+    IsoWeek,
+    Offer,
+    OrderLine,
+    Organisation,
+    Producer,
+    Product,
+    ServiceSettings,
+    StockLot,
+    Territory,
+    TimeWindow,
+    Vehicle,
+    Venue,
+    Weekday,
+    Zone,
+)
+from logistics.territory import ValidationReport, load_territory, validate_territory
+
+__all__ = [
+    "WEEKDAYS",
+    "DriverRules",
+    "Hub",
+    "IsoWeek",
+    "Offer",
+    "OrderLine",
+    "Organisation",
+    "Producer",
+    "Product",
+    "ServiceSettings",
+    "StockLot",
+    "Territory",
+    "TimeWindow",
+    "ValidationReport",
+    "Vehicle",
+    "Venue",
+    "Weekday",
+    "Zone",
+    "load_territory",
+    "validate_territory",
+]
