@@ -1,0 +1,368 @@
+"""The week's pooled plan: delivery days, stock allocation, then one routing problem per day.
+
+Pipeline (``foodhub plan``)::
+
+    orders of the week --pool per venue--> loads
+      -> delivery days per venue, balanced over the fleet   (logistics.delivery_days)
+      -> order lines split over a venue's deliveries (perishables evenly, the rest first)
+      -> allocation of stock lots and producer offers        (logistics.allocation)
+      -> per day: routing problem -> engines -> checker      (logistics.day_problem, routing)
+      -> plan tables + unserved lines with reasons
+
+Every routed day is verified by :func:`logistics.routing.verify`; the caller also
+runs the independent file-level checker (:mod:`logistics.check`) on what is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from geo.errors import InputError, Problem
+from geo.matrix import OffNetworkWarning, TravelMatrices
+from geo.travel import TravelTimes
+from logistics.allocation import Allocation, Demand, allocate
+from logistics.day_problem import DayProblem, DayWork, build_day_problem, plan_rows, weekday_of
+from logistics.delivery_days import VenueNeed, assign_delivery_days
+from logistics.load import Load, load_of
+from logistics.model import WEEKDAYS, IsoWeek, Territory, Vehicle
+from logistics.plan_files import DeliveryLine, PickupLine, PlanTables, RouteStop, UnservedLine
+from logistics.routing import RoutingResult, solve
+from logistics.unserved_reasons import explain_unserved
+
+__all__ = ["DayOutcome", "PlanOptions", "WeekPlan", "plan_week", "week_days"]
+
+logger = logging.getLogger(__name__)
+
+PERISHABLE_DAYS = 7
+"""Products keeping at most this many days are split evenly over a venue's deliveries."""
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """How to plan.
+
+    Parameters
+    ----------
+    engine
+        ``auto`` (PyVRP and OR-Tools in parallel, best verified plan), ``pyvrp`` or ``ortools``.
+    time_limit_s
+        Solver time per day, seconds.
+    seed
+        Random seed of the engines.
+    max_iterations
+        Iteration limit per day (with a seed: a reproducible run), or ``None``.
+    min_remaining_days
+        Shelf life a delivered product must still have, days.
+    """
+
+    engine: str = "auto"
+    time_limit_s: float = 5.0
+    seed: int = 0
+    max_iterations: int | None = None
+    min_remaining_days: int = 1
+
+
+@dataclass(frozen=True)
+class DayOutcome:
+    """How one day's routing went."""
+
+    day: date
+    stops: int
+    engine: str
+    feasible: bool
+    runtime_s: float
+    violations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WeekPlan:
+    """A week's plan: the tables, the allocation and how each day was solved."""
+
+    week: IsoWeek
+    tables: PlanTables
+    allocation: Allocation
+    days: tuple[DayOutcome, ...]
+    approximated_sites: tuple[str, ...] = field(default=())
+
+
+def week_days(week: IsoWeek) -> dict[str, date]:
+    """``mon`` .. ``sun`` -> date of that ISO week."""
+    return {
+        name: date.fromisocalendar(week.year, week.week, i + 1) for i, name in enumerate(WEEKDAYS)
+    }
+
+
+def _split_quantity(quantity: int, parts: int) -> list[int]:
+    base, extra = divmod(quantity, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
+def _fleet_capacity(vehicles: Sequence[Vehicle], day: date) -> Load:
+    total = Load()
+    for v in vehicles:
+        if weekday_of(day) in v.days:
+            total = total + Load(
+                *(
+                    round(x * 1000 * v.max_trips)
+                    for x in (v.capacity_kg, v.capacity_l, v.chilled_l, v.frozen_l)
+                )
+            )
+    return total
+
+
+def site_matrices(
+    territory: Territory, travel: Mapping[str, TravelTimes], profiles: Sequence[str]
+) -> tuple[dict[str, TravelMatrices], dict[str, int], tuple[str, ...]]:
+    """Travel matrices over every site of the territory, per profile.
+
+    Returns the matrices, the row of each site id, and the ids of sites whose travel
+    times are approximated because they lie off the road network (logged, not raised).
+    """
+    hub = territory.hub
+    ids = [hub.id, *(v.id for v in territory.venues), *(p.id for p in territory.producers)]
+    points = [(hub.lon, hub.lat), *((v.lon, v.lat) for v in territory.venues)]
+    points += [(p.lon, p.lat) for p in territory.producers]
+    matrices: dict[str, TravelMatrices] = {}
+    approximated: set[str] = set()
+    for profile in profiles:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", OffNetworkWarning)
+            matrices[profile] = travel[profile].matrices(points, labels=ids)
+        for warning in caught:
+            logger.warning("%s network: %s", profile, warning.message)
+        approximated |= {ids[i] for i in matrices[profile].approximated}
+    return matrices, {site: i for i, site in enumerate(ids)}, tuple(sorted(approximated))
+
+
+def _demands(
+    territory: Territory, week: IsoWeek, vehicles: Sequence[Vehicle]
+) -> tuple[list[Demand], list[UnservedLine]]:
+    """Choose delivery days and split each venue's order lines over them."""
+    days = week_days(week)
+    ordered: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for line in territory.orders_for(week):
+        ordered[line.venue_id][line.product_id] += line.quantity
+    hub_open = set(territory.hub.opening) or set(WEEKDAYS)
+    capacity = {
+        days[name]: _fleet_capacity(vehicles, days[name])
+        for name in WEEKDAYS
+        if name in hub_open and any(name in v.days for v in vehicles)
+    }
+    needs = []
+    for venue_id, lines in sorted(ordered.items()):
+        venue = territory.venues_by_id[venue_id]
+        load = Load()
+        for product_id, quantity in lines.items():
+            p = territory.products_by_id[product_id]
+            load = load + load_of(p.unit_kg, p.unit_l, p.temperature, quantity)
+        allowed = tuple(days[d] for d in venue.delivery_days)
+        needs.append(VenueNeed(venue_id, allowed, venue.deliveries_per_week, load))
+    chosen = assign_delivery_days(needs, capacity)
+    demands: list[Demand] = []
+    unserved: list[UnservedLine] = []
+    for venue_id, lines in sorted(ordered.items()):
+        venue_days = chosen[venue_id]
+        if not venue_days:
+            venue = territory.venues_by_id[venue_id]
+            reason = (
+                f"no delivery possible on its delivery days ({';'.join(venue.delivery_days)}):"
+                " the hub is closed or no vehicle works then"
+            )
+            unserved += [UnservedLine(venue_id, p, q, reason) for p, q in sorted(lines.items())]
+            continue
+        for product_id, quantity in sorted(lines.items()):
+            product = territory.products_by_id[product_id]
+            if len(venue_days) > 1 and product.shelf_life_days <= PERISHABLE_DAYS:
+                parts = _split_quantity(quantity, len(venue_days))
+            else:
+                parts = [quantity] + [0] * (len(venue_days) - 1)
+            demands += [
+                Demand(venue_id, product_id, d, q)
+                for d, q in zip(venue_days, parts, strict=True)
+                if q > 0
+            ]
+    return demands, unserved
+
+
+def plan_week(
+    territory: Territory,
+    travel: Mapping[str, TravelTimes],
+    *,
+    week: IsoWeek | None = None,
+    options: PlanOptions | None = None,
+    vehicles: Sequence[Vehicle] | None = None,
+    venue_ids: set[str] | None = None,
+    progress: Progress | None = None,
+) -> WeekPlan:
+    """Plan the week's pooled rounds.
+
+    Parameters
+    ----------
+    territory
+        The territory.
+    travel
+        Travel times per profile (``drive``, and ``bike`` when the fleet has bikes).
+    week
+        The ISO week; default the one in ``hub.toml``.
+    options
+        Engine, time limit, seed, iteration limit.
+    vehicles, venue_ids
+        Restrict the fleet and the venues served (the stand-alone comparison uses them);
+        default the whole territory.
+    progress
+        Called with a short message after each step (the CLI advances a bar).
+
+    Returns
+    -------
+    WeekPlan
+        Unserved order quantities carry a reason; nothing is silently dropped.
+
+    Raises
+    ------
+    InputError
+        When no week is given and ``hub.toml`` names none.
+    """
+    options = options or PlanOptions()
+    week = week or territory.week
+    if week is None:
+        raise InputError(
+            [
+                Problem(
+                    "hub.toml",
+                    'no week to plan: set week = "2026-W49" or pass --week',
+                    column="week",
+                )
+            ]
+        )
+    fleet = list(territory.vehicles if vehicles is None else vehicles)
+    if venue_ids is not None:
+        territory = _only_venues(territory, venue_ids)
+    report = progress or (lambda _message: None)
+    demands, unserved = _demands(territory, week, fleet)
+    allocation = allocate(territory, demands, min_remaining_days=options.min_remaining_days)
+    report(f"allocated stock and offers ({allocation.status.name.lower()})")
+    for line in allocation.lines:
+        if line.shortfall > 0:
+            unserved.append(
+                UnservedLine(line.venue_id, line.product_id, line.shortfall, line.reason)
+            )
+    profiles = sorted({"drive"} | {v.profile for v in fleet})
+    matrices, site_index, approximated = site_matrices(territory, travel, profiles)
+    work: dict[date, tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]] = defaultdict(
+        lambda: ([], [])
+    )
+    for line in allocation.lines:
+        if line.allocated > 0:
+            work[line.day][0].append((line.venue_id, line.product_id, line.allocated))
+    for pickup in allocation.pickups:
+        work[pickup.pickup_day][1].append((pickup.producer_id, pickup.product_id, pickup.quantity))
+    routes: list[RouteStop] = []
+    deliveries: list[DeliveryLine] = []
+    pickups: list[PickupLine] = []
+    outcomes: list[DayOutcome] = []
+    for day in sorted(week_days(week).values()):
+        if day not in work:
+            continue
+        day_problem = build_day_problem(
+            territory,
+            DayWork(day, tuple(work[day][0]), tuple(work[day][1])),
+            fleet,
+            matrices,
+            site_index,
+        )
+        for rejected in day_problem.rejected:
+            unserved += _unserved_lines(
+                rejected.site_id, rejected.site_kind, rejected.lines, rejected.reason
+            )
+        if day_problem.problem is None:
+            continue
+        result = solve(
+            day_problem.problem,
+            engine=options.engine,
+            time_limit_s=options.time_limit_s,
+            seed=options.seed,
+            max_iterations=options.max_iterations,
+        )
+        _collect(territory, day_problem, result, routes, deliveries, pickups, unserved)
+        outcomes.append(
+            DayOutcome(
+                day,
+                len(day_problem.problem.stops),
+                result.engine,
+                result.feasible,
+                result.runtime_s,
+                tuple(str(v) for v in result.violations),
+            )
+        )
+        report(f"planned {day.isoformat()}: {len(result.routes)} rounds, engine {result.engine}")
+    tables = PlanTables(
+        tuple(routes), tuple(deliveries), tuple(pickups), tuple(_merge_unserved(unserved))
+    )
+    return WeekPlan(week, tables, allocation, tuple(outcomes), approximated)
+
+
+def _unserved_lines(
+    site_id: str, site_kind: str, lines: Sequence[tuple[str, int]], reason: str
+) -> list[UnservedLine]:
+    if site_kind != "venue":  # a missed farm pickup is reported in the summary, not as an order
+        logger.warning("pickup at %s not routed: %s", site_id, reason)
+        return []
+    return [UnservedLine(site_id, product_id, quantity, reason) for product_id, quantity in lines]
+
+
+def _collect(
+    territory: Territory,
+    day_problem: DayProblem,
+    result: RoutingResult,
+    routes: list[RouteStop],
+    deliveries: list[DeliveryLine],
+    pickups: list[PickupLine],
+    unserved: list[UnservedLine],
+) -> None:
+    """Add a day's solved rounds to the week's tables (only a verified result is used)."""
+    if not result.feasible:
+        logger.error(
+            "%s: no plan passed the checker (%s); the day's stops are reported unserved",
+            day_problem.day,
+            "; ".join(str(v) for v in result.violations[:3]),
+        )
+        for content in day_problem.contents:
+            unserved += _unserved_lines(
+                content.site_id,
+                content.site_kind,
+                content.lines,
+                "no valid round could be built that day",
+            )
+        return
+    day_routes, day_deliveries, day_pickups = plan_rows(territory, day_problem, result)
+    routes += day_routes
+    deliveries += day_deliveries
+    pickups += day_pickups
+    for stop_index in result.unserved:
+        content = day_problem.contents[stop_index]
+        unserved += _unserved_lines(
+            content.site_id,
+            content.site_kind,
+            content.lines,
+            explain_unserved(day_problem, result, stop_index),
+        )
+
+
+def _merge_unserved(lines: Sequence[UnservedLine]) -> list[UnservedLine]:
+    """One line per venue, product and reason."""
+    totals: dict[tuple[str, str, str], int] = defaultdict(int)
+    for line in lines:
+        totals[(line.venue_id, line.product_id, line.reason)] += line.quantity
+    return [UnservedLine(v, p, q, r) for (v, p, r), q in sorted(totals.items())]
+
+
+def _only_venues(territory: Territory, venue_ids: set[str]) -> Territory:
+    """The territory with only these venues' orders (for stand-alone planning)."""
+    return replace(territory, orders=tuple(o for o in territory.orders if o.venue_id in venue_ids))
