@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from pathlib import Path
 
@@ -49,13 +50,11 @@ def test_matrices_match_networkx(which: str, request: pytest.FixtureRequest) -> 
             s, t = int(nodes[a]), int(nodes[b])
             assert duration[a, b] == pytest.approx(lengths_t[t], abs=1e-6)
             path = nx.dijkstra_path(graph, s, t, weight="key")
-            along = sum(graph.edges[p, q]["distance"] for p, q in zip(path, path[1:], strict=False))
+            along = sum(graph.edges[p, q]["distance"] for p, q in itertools.pairwise(path))
             assert distance[a, b] == pytest.approx(along, abs=1e-6)
             # the distance is measured along a fastest path, so no fastest path is shorter
             fastest = nx.dijkstra_path(graph, s, t, weight="duration")
-            other = sum(
-                graph.edges[p, q]["distance"] for p, q in zip(fastest, fastest[1:], strict=False)
-            )
+            other = sum(graph.edges[p, q]["distance"] for p, q in itertools.pairwise(fastest))
             assert distance[a, b] <= other + 1e-6
             assert abs(tm.duration_s[a, b] - lengths_t[t]) <= 0.5 + 1e-6
             assert abs(tm.distance_m[a, b] - along) <= 0.5 + 1e-6

@@ -60,6 +60,7 @@ def test_bike_excludes_motorway_nodes_in_montpellier() -> None:
     only_fast: set[int] = set()
     others: set[int] = set()
     for way in osmium.FileProcessor(str(MONTPELLIER), osmium.osm.WAY):
+        assert isinstance(way, osmium.osm.Way)
         refs = {n.ref for n in way.nodes}
         fast = way.tags.get("highway", "") in {"motorway", "motorway_link", "trunk", "trunk_link"}
         (only_fast if fast else others).update(refs)

@@ -27,7 +27,7 @@ def test_snap_to_nodes(villeurbanne: RoadNetwork) -> None:
     snapped = snap_points(villeurbanne, points)
     assert snapped.node.tolist() == nodes.tolist()
     assert np.allclose(snapped.distance_m, 0.0)
-    shifted = snap_points(villeurbanne, points + [0.0, 0.0001])  # 11 m north
+    shifted = snap_points(villeurbanne, points + np.array([0.0, 0.0001]))  # 11 m north
     assert np.all(shifted.distance_m <= 11.2)
 
 
