@@ -21,7 +21,7 @@ install-test: $(BIN)/python
 
 plan: install
 	$(BIN)/foodhub validate $(TERRITORY)
-	$(BIN)/foodhub network info $(TERRITORY)
+	$(BIN)/foodhub plan $(TERRITORY) --out $(OUT)
 
 test: install-test
 	$(BIN)/ruff check .

@@ -1,0 +1,232 @@
+"""The ``foodhub`` command line.
+
+Exit codes: 0 success; 1 the work ran but found problems (checker violations,
+unserved orders with ``--strict``); 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from api.console import configure_logging, err_console, out_console, print_problems
+from geo.errors import FoodHubError, InputError, Problem
+from geo.network import load_network, network_info
+from logistics.model import IsoWeek, Territory
+from logistics.territory import load_territory, validate_territory
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="foodhub",
+    help="Pooled logistics and crop planning for a food resilience hub.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+network_app = typer.Typer(help="Road networks of a territory.", no_args_is_help=True)
+app.add_typer(network_app, name="network")
+
+TerritoryArg = Annotated[
+    Path,
+    typer.Argument(help="Territory folder (hub.toml, venues.csv, ...), e.g. data/montpellier."),
+]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show debug messages.")]
+
+
+def _fail(error: FoodHubError) -> typer.Exit:
+    """Print an input error's problems and return the exit for bad input (2)."""
+    if isinstance(error, InputError):
+        print_problems(list(error.problems), title="Input problems")
+    else:
+        err_console.print(f"[bold red]Error:[/] {error}")
+    return typer.Exit(code=2)
+
+
+def _load(folder: Path) -> Territory:
+    try:
+        return load_territory(folder)
+    except InputError as error:
+        raise _fail(error) from None
+
+
+def _parse_week(text: str | None) -> IsoWeek | None:
+    if text is None:
+        return None
+    try:
+        return IsoWeek.parse(text)
+    except InputError as error:
+        raise _fail(InputError([Problem("--week", p.message) for p in error.problems])) from None
+
+
+@app.callback()
+def _main() -> None:
+    """Pooled logistics and crop planning for a food resilience hub."""
+
+
+@app.command()
+def validate(territory: TerritoryArg, verbose: VerboseOpt = False) -> None:
+    """Check every file of a territory and list all problems at once.
+
+    Example: foodhub validate data/montpellier
+    """
+    configure_logging(verbose)
+    report = validate_territory(territory)
+    if report.warnings:
+        print_problems(list(report.warnings), title="Warnings")
+    if report.problems:
+        print_problems(list(report.problems), title=f"{territory} is not valid")
+        raise typer.Exit(code=2)
+    t = report.territory
+    assert t is not None
+    out_console.print(
+        f"[green]{territory} is valid[/]: {len(t.organisations)} organisations, {len(t.venues)} venues,"
+        f" {len(t.producers)} producers, {len(t.products)} products, {len(t.vehicles)} vehicles,"
+        f" {len(t.orders)} order lines, {len(t.stock)} stock lots, {len(t.offers)} offers,"
+        f" {len(t.zones)} zones."
+    )
+
+
+@network_app.command("info")
+def network_info_command(
+    territory: TerritoryArg,
+    profile: Annotated[
+        str | None,
+        typer.Option(help="Only this profile (drive or bike); default every one in hub.toml."),
+    ] = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Print nodes, edges, km of road and bounding box of the territory's road networks.
+
+    Example: foodhub network info data/montpellier
+    """
+    configure_logging(verbose)
+    t = _load(territory)
+    networks = {str(k): v for k, v in t.hub.network.items()}
+    if not networks:
+        raise _fail(
+            InputError([Problem("hub.toml", "no [network] section: no road network to describe")])
+        )
+    if profile is not None and profile not in networks:
+        raise _fail(InputError([Problem("--profile", f"{profile} is not in hub.toml [network]")]))
+    table = Table(title=f"Road networks of {t.hub.name}")
+    for column in (
+        "profile",
+        "file",
+        "nodes",
+        "edges",
+        "km of road",
+        "bounding box (W, S, E, N)",
+        "load s",
+    ):
+        table.add_column(column)
+    for name, path in sorted(networks.items()):
+        if profile is not None and name != profile:
+            continue
+        started = time.perf_counter()
+        try:
+            net = load_network(path, name)
+        except InputError as error:
+            raise _fail(error) from None
+        info = network_info(net)
+        bbox = ", ".join(f"{x:.4f}" for x in info.bbox)
+        table.add_row(
+            name,
+            path.name,
+            f"{info.nodes:,}",
+            f"{info.edges:,}",
+            f"{info.road_km:,.1f}",
+            bbox,
+            f"{time.perf_counter() - started:.2f}",
+        )
+    out_console.print(table)
+
+
+@app.command()
+def plan(
+    territory: TerritoryArg,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for the plan (created if missing).")
+    ] = Path("plan"),
+    week: Annotated[
+        str | None, typer.Option(help="ISO week, e.g. 2026-W49; default: week in hub.toml.")
+    ] = None,
+    engine: Annotated[
+        str, typer.Option(help="auto (PyVRP and OR-Tools in parallel), pyvrp or ortools.")
+    ] = "auto",
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Solver seconds per day.")
+    ] = 4.0,
+    seed: Annotated[int, typer.Option(help="Random seed of the engines.")] = 0,
+    max_iterations: Annotated[
+        int | None,
+        typer.Option("--max-iterations", help="Iteration limit per day (reproducible runs)."),
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of map and driver sheets: fr or en.")] = "fr",
+    standalone: Annotated[
+        bool,
+        typer.Option("--standalone/--no-standalone", help="Also plan each organisation alone."),
+    ] = True,
+    strict: Annotated[bool, typer.Option(help="Exit 1 when some orders are unserved.")] = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Plan the week's pooled delivery rounds and farm pickups, check them, write every output.
+
+    Example: foodhub plan data/montpellier --out plan/
+    """
+    from api.plan_command import run_plan
+
+    configure_logging(verbose)
+    if engine not in ("auto", "pyvrp", "ortools"):
+        raise _fail(
+            InputError([Problem("--engine", f"{engine} is not one of auto, pyvrp, ortools")])
+        )
+    if lang not in ("fr", "en"):
+        raise _fail(InputError([Problem("--lang", f"{lang} is not one of fr, en")]))
+    if time_limit <= 0:
+        raise _fail(InputError([Problem("--time-limit", f"{time_limit:g} must be > 0 seconds")]))
+    t = _load(territory)
+    try:
+        code = run_plan(
+            t,
+            out=out,
+            week=_parse_week(week),
+            engine=engine,
+            time_limit_s=time_limit,
+            seed=seed,
+            max_iterations=max_iterations,
+            lang=lang,
+            standalone=standalone,
+            strict=strict,
+        )
+    except FoodHubError as error:
+        raise _fail(error) from None
+    raise typer.Exit(code=code)
+
+
+@app.command()
+def check(
+    territory: TerritoryArg,
+    plan_dir: Annotated[Path, typer.Argument(help="Plan folder written by foodhub plan.")],
+    verbose: VerboseOpt = False,
+) -> None:
+    """Re-check a plan from the raw territory files alone; list every violation.
+
+    Example: foodhub check data/montpellier plan/
+    """
+    from logistics.check import check_plan_folder, format_report
+
+    configure_logging(verbose)
+    try:
+        report = check_plan_folder(territory, plan_dir)
+    except FoodHubError as error:
+        raise _fail(error) from None
+    violations = list(report.violations)
+    if violations:
+        err_console.print(format_report(violations), markup=False, highlight=False)
+        raise typer.Exit(code=1)
+    out_console.print(f"[green]{plan_dir}: no violation[/] (checked against {territory})")
