@@ -12,9 +12,10 @@ How an entry ``(i, j)`` is made, for points snapped to their nearest network nod
 * **Off-network points** (snap distance above ``off_network_m``, default 300 m): their rows and
   columns are approximated.  Between an off-network point and an on-network point ``j``: the
   great-circle distance from the off-network point to ``j``'s node × ``circuity`` (default 1.3),
-  driven at ``regional_speed_kmh`` (default 60 km/h), plus ``j``'s snap leg.  Between two
-  off-network points: great-circle distance × ``circuity`` at ``regional_speed_kmh``.  An
-  :class:`OffNetworkWarning` names them and :attr:`TravelMatrices.approximated` lists them.
+  driven at ``regional_speed_kmh`` (default 60 km/h by van, 15 km/h by bike), plus ``j``'s
+  snap leg.  Between two off-network points: great-circle distance × ``circuity`` at
+  ``regional_speed_kmh``.  An :class:`OffNetworkWarning` names them and
+  :attr:`TravelMatrices.approximated` lists them.
 * Points farther than ``max_off_network_m`` (default 100 km) from every node are refused.
 
 The diagonal is 0.  Results are rounded to whole seconds and metres (int64).
@@ -27,7 +28,7 @@ import logging
 import os
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,10 +45,12 @@ from geo.network import (
     NETWORK_CODE_VERSION,
     RoadNetwork,
 )
+from geo.profiles import BIKE_SPEED_KMH
 from geo.snapping import as_points, snap_points
 
 __all__ = [
     "MATRIX_CODE_VERSION",
+    "REGIONAL_SPEED_KMH",
     "OffNetworkWarning",
     "TravelMatrices",
     "network_matrices",
@@ -59,6 +62,10 @@ logger = logging.getLogger(__name__)
 
 MATRIX_CODE_VERSION = "geo-matrix-1"
 """Changes whenever the way matrices are computed changes; part of every matrix cache key."""
+
+
+REGIONAL_SPEED_KMH: Mapping[str, float] = {"drive": 60.0, "bike": BIKE_SPEED_KMH}
+"""Default speed on approximated (off-network) legs per profile, km/h."""
 
 
 class OffNetworkWarning(UserWarning):
@@ -131,7 +138,7 @@ def travel_matrices(
     off_network_m: float = 300.0,
     max_off_network_m: float = 100_000.0,
     circuity: float = 1.3,
-    regional_speed_kmh: float = 60.0,
+    regional_speed_kmh: float | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
     use_cache: bool = True,
 ) -> TravelMatrices:
@@ -157,7 +164,8 @@ def travel_matrices(
     circuity
         Road distance / great-circle distance used for approximated legs.
     regional_speed_kmh
-        Speed on approximated legs, km/h.
+        Speed on approximated legs, km/h; default :data:`REGIONAL_SPEED_KMH` of the
+        network's profile (60 km/h by van, 15 km/h by cargo bike).
     cache_dir
         Folder of the on-disk matrix cache (default as :func:`geo.network.load_network`).
     use_cache
@@ -185,6 +193,8 @@ def travel_matrices(
     if labels is not None and len(labels) != n:
         raise InputError(f"{len(labels)} labels were given for {n} points.")
     names = [str(i) for i in range(n)] if labels is None else [str(x) for x in labels]
+    if regional_speed_kmh is None:
+        regional_speed_kmh = REGIONAL_SPEED_KMH[net.profile]
     for name, value in (
         ("snap_speed_kmh", snap_speed_kmh),
         ("regional_speed_kmh", regional_speed_kmh),

@@ -106,6 +106,38 @@ class RoadNetwork:
     source: str
     content_hash: str
 
+    def __post_init__(self) -> None:
+        n = self.node_id.shape[0]
+        problems = []
+        if self.profile not in PROFILES:
+            problems.append(f"profile {self.profile!r} is not one of {PROFILES}")
+        if self.lon.shape != (n,) or self.lat.shape != (n,):
+            problems.append("lon and lat must have one value per node")
+        for name in ("duration_s", "distance_m"):
+            matrix = getattr(self, name)
+            if not sp.issparse(matrix) or matrix.format != "csr" or matrix.shape != (n, n):
+                problems.append(f"{name} must be a CSR matrix of shape ({n}, {n})")
+        if not problems and self.duration_s.nnz != self.distance_m.nnz:
+            problems.append("duration_s and distance_m must share their sparsity")
+        nnz = self.duration_s.nnz if not problems else -1
+        if self.shape_first.shape != (nnz,) or self.shape_last.shape != (nnz,):
+            problems.append("shape_first and shape_last must have one value per edge")
+        if problems:
+            raise ValueError("invalid RoadNetwork: " + "; ".join(problems))
+        for array in (
+            self.node_id,
+            self.lon,
+            self.lat,
+            self.shape_first,
+            self.shape_last,
+            self.shape_lonlat,
+            self.duration_s.data,
+            self.distance_m.data,
+            self.duration_s.indices,
+            self.duration_s.indptr,
+        ):
+            array.flags.writeable = False
+
     @property
     def n_nodes(self) -> int:
         """Number of nodes."""
@@ -305,6 +337,10 @@ def network_from_place(place: str, profile: str = "drive") -> RoadNetwork:
             ]
         ) from exc
     segments = _segments_from_osmnx(graph, profile)
+    if segments.u.size == 0:
+        raise InputError(
+            [Problem(file="", message=f"{place!r} has no road usable by the {profile!r} profile.")]
+        )
     digest = hashlib.sha256()
     for array in (segments.u, segments.v, segments.length_m, segments.speed_kmh):
         digest.update(array.tobytes())

@@ -45,16 +45,17 @@ def test_matrices_match_networkx(which: str, request: pytest.FixtureRequest) -> 
     tm = travel_matrices(net, _node_points(net, nodes), use_cache=False)
     assert np.all(tm.snap_distance_m < 1e-6)
     for a in range(len(nodes)):
-        lengths_t = nx.single_source_dijkstra_path_length(graph, int(nodes[a]), weight="duration")
+        s = int(nodes[a])
+        lengths_t, fastest = nx.single_source_dijkstra(graph, s, weight="duration")
+        _, by_key = nx.single_source_dijkstra(graph, s, weight="key")
         for b in range(len(nodes)):
-            s, t = int(nodes[a]), int(nodes[b])
+            t = int(nodes[b])
             assert duration[a, b] == pytest.approx(lengths_t[t], abs=1e-6)
-            path = nx.dijkstra_path(graph, s, t, weight="key")
+            path = by_key[t]
             along = sum(graph.edges[p, q]["distance"] for p, q in itertools.pairwise(path))
             assert distance[a, b] == pytest.approx(along, abs=1e-6)
             # the distance is measured along a fastest path, so no fastest path is shorter
-            fastest = nx.dijkstra_path(graph, s, t, weight="duration")
-            other = sum(graph.edges[p, q]["distance"] for p, q in itertools.pairwise(fastest))
+            other = sum(graph.edges[p, q]["distance"] for p, q in itertools.pairwise(fastest[t]))
             assert distance[a, b] <= other + 1e-6
             assert abs(tm.duration_s[a, b] - lengths_t[t]) <= 0.5 + 1e-6
             assert abs(tm.distance_m[a, b] - along) <= 0.5 + 1e-6
@@ -212,3 +213,11 @@ def test_profiles_differ(grid_osm: Path) -> None:
     assert slow.distance_m[0, 1] == fast.distance_m[0, 1]
     assert slow.duration_s[0, 1] == pytest.approx(fast.duration_s[0, 1] * 30 / 15, abs=1)
     assert node_of(drive, 1) >= 0
+
+
+def test_bike_regional_speed_defaults_to_bike_speed(grid_osm: Path) -> None:
+    bike = load_network(grid_osm, "bike", use_cache=False)
+    a, b = (3.95, 43.65), (3.96, 43.65)
+    with pytest.warns(OffNetworkWarning):
+        tm = travel_matrices(bike, [a, b], use_cache=False)
+    assert tm.duration_s[0, 1] == round(tm.distance_m[0, 1] / (15 / 3.6))

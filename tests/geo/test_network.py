@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bz2
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -231,3 +232,32 @@ def test_network_from_place_offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(osmnx, "graph_from_place", offline)
     with pytest.raises(InputError, match="could not download the road network of 'Villeurbanne"):
         network_from_place("Villeurbanne, France", "drive")
+
+
+def test_network_from_place_converts_the_osmnx_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import osmnx
+
+    roads = tmp_path / "roads.osm"  # graph_from_xml keeps every way: give it roads only
+    roads.write_text(osm_xml(GRID_NODES, GRID_WAYS[:5]), encoding="utf-8")
+    downloaded = osmnx.graph_from_xml(roads)
+    monkeypatch.setattr(osmnx, "graph_from_place", lambda *_, **__: downloaded)
+    net = network_from_place("Somewhere, France", "drive")
+    assert net.source == "place:Somewhere, France"
+    from_file = load_network(roads, "drive", use_cache=False)
+    assert network_info(net).road_km == pytest.approx(network_info(from_file).road_km, rel=1e-3)
+    assert _has_edge(net, 4, 5) and not _has_edge(net, 5, 4)
+    a, b = node_of(net, 2), node_of(net, 5)
+    k = net.edge_index(a, b)
+    assert net.duration_s.data[k] == pytest.approx(111.2 / (50 / 3.6), abs=0.1)  # maxspeed
+
+
+def test_road_network_validates_and_is_read_only(grid_osm: Path) -> None:
+    net = load_network(grid_osm, "drive", use_cache=False)
+    with pytest.raises(ValueError, match="read-only"):
+        net.lon[0] = 0.0
+    with pytest.raises(ValueError, match="one value per node"):
+        dataclasses.replace(net, lon=net.lon[:-1])
+    with pytest.raises(ValueError, match="profile 'truck'"):
+        dataclasses.replace(net, profile="truck")
