@@ -36,10 +36,12 @@ Times
     check).  ``reload``: ``departure >= arrival + loading_min``.  ``end``:
     arrival not after the shift end.  ``deliver``/``pickup``: ``service_start``
     inside one of the site's windows that weekday (``start <= service_start <=
-    end``; venues' receiving hours, producers' pickup hours) and ``departure >=
-    service_start + service_min * 60 + handling_s_per_unit * units``, where the
-    units are the deliveries/pickups lines of that day, vehicle and seq, and
-    ``service_min`` is the venue's (producers: the hub's ``default_service_min``).
+    end``; venues' receiving hours, producers' pickup hours; a producer without
+    pickup hours that weekday may be visited at any time, as the planner
+    assumes) and ``departure >= service_start + service_min * 60 +
+    handling_s_per_unit * units``, where the units are the deliveries/pickups
+    lines of that day, vehicle and seq, and ``service_min`` is the venue's
+    (producers: the hub's ``default_service_min``).
 Working time
     The vehicle works on that weekday (``days``) and the day lies in the
     planned week; at most ``max_trips`` trips (1 + number of reloads); the

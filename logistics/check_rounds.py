@@ -331,7 +331,8 @@ def _service_stop(vd: _Day, row: int, stop: RouteStop, start: float, departure: 
     site = ctx.sites[stop.site_id]
     windows = site.opening.get(weekday_of(vd.day), ())
     what = "opening hours" if site.kind == "venue" else "pickup hours"
-    if not any(
+    anytime = site.kind == "producer" and not windows  # a farm without pickup hours that day
+    if not anytime and not any(
         w.start_min * 60 - TIME_TOLERANCE_S <= start <= w.end_min * 60 + TIME_TOLERANCE_S
         for w in windows
     ):

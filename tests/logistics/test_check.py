@@ -559,3 +559,18 @@ def test_unknown_vehicle_and_site(territory: Territory) -> None:
     violations = _check(territory, dataclasses.replace(PLAN, routes=renamed))
     assert "reference" in _kinds(violations)
     assert any("there is no vehicle VAN9" in v.message for v in violations)
+
+
+def test_producer_without_pickup_hours_that_day(tmp_path: Path) -> None:
+    def no_hours(files: dict[str, Any]) -> None:
+        files["opening_hours"] = [r for r in files["opening_hours"] if r["site_id"] != "P01"]
+
+    assert _check(_territory(tmp_path / "a", no_hours)) == []
+
+    def monday_only(files: dict[str, Any]) -> None:
+        no_hours(files)
+        files["opening_hours"].append(
+            {"site_id": "P01", "weekday": "mon", "start": "07:00", "end": "09:00"}
+        )
+
+    assert _check(_territory(tmp_path / "b", monday_only)) == []
