@@ -496,7 +496,7 @@ def _story(
     )
 
     # Map of the round.
-    map_h = 75.0
+    map_h = 65.0
     png = _round_map(territory, round_, lines, colour, _WIDTH / mm, map_h)
     title = t("sheet.map_roads", lang) if lines else t("sheet.map", lang)
     story.append(
@@ -508,30 +508,43 @@ def _story(
         )
     )
 
-    # Notes and signature.
-    half = _WIDTH / 2 - 2 * mm
+    # Notes, return time, odometer and signature, in one row.
+    lines_box = Table(
+        [
+            [Paragraph(escape(t("sheet.return_time", lang)), styles["small"])],
+            [Paragraph(escape(t("sheet.odometer", lang)), styles["small"])],
+        ],
+        colWidths=[44 * mm],
+        rowHeights=[14 * mm, 14 * mm],
+        style=TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        ),
+    )
+    notes_w = _WIDTH - 2 * 46 * mm
     signature = Table(
         [
             [
-                _box(t("sheet.return_time", lang), 14 * mm, half, styles),
-                _box(t("sheet.odometer", lang), 14 * mm, half, styles),
-            ],
-            [
-                _box(t("sheet.notes", lang), 30 * mm, half, styles),
-                _box(t("sheet.signature", lang), 30 * mm, half, styles),
-            ],
+                _box(t("sheet.notes", lang), 28 * mm, notes_w - 2 * mm, styles),
+                lines_box,
+                _box(t("sheet.signature", lang), 28 * mm, 44 * mm, styles),
+            ]
         ],
-        colWidths=[_WIDTH / 2, _WIDTH / 2],
+        colWidths=[notes_w, 46 * mm, 46 * mm],
         style=TableStyle(
             [
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
             ]
         ),
     )
-    story.append(KeepTogether([Spacer(1, 5 * mm), signature]))
+    story.append(KeepTogether([Spacer(1, 4 * mm), signature]))
     return story
 
 
