@@ -238,7 +238,7 @@ def _time_cell(stop: RouteStop, zone: dt.tzinfo | None, lang: str) -> str:
         return f"<b>{arrival}</b><br/>→ {departure}"
     text = f"<b>{arrival}</b>"
     if stop.service_start > stop.arrival:
-        text += f'<br/><font size="7">{"début" if lang == "fr" else "start"} '
+        text += f'<br/><font size="7">{escape(t("sheet.service_start", lang))} '
         text += f"{_rounds.hhmm(stop.service_start, zone)}</font>"
     return text
 
@@ -277,7 +277,7 @@ def _trip_table(
         if site.address:
             place += f"<br/>{escape(site.address)}"
         if site.contact:
-            place += f"<br/>Tél. {escape(site.contact)}"
+            place += f"<br/>{escape(t('sheet.phone', lang))} {escape(site.contact)}"
         items_markup = ""
         if stop.action == "deliver":
             items_markup = _items_markup(delivered.get(stop_key, []), lang)
