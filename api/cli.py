@@ -171,6 +171,13 @@ def plan(
         bool,
         typer.Option("--standalone/--no-standalone", help="Also plan each organisation alone."),
     ] = True,
+    long_days: Annotated[
+        bool,
+        typer.Option(
+            "--long-days",
+            help="Let drivers work up to max_shift_h with a break (default: days within break_after_h).",
+        ),
+    ] = False,
     strict: Annotated[bool, typer.Option(help="Exit 1 when some orders are unserved.")] = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -202,6 +209,7 @@ def plan(
             lang=lang,
             standalone=standalone,
             strict=strict,
+            long_days=long_days,
         )
     except FoodHubError as error:
         raise _fail(error) from None

@@ -74,7 +74,7 @@ class Reporter:
         self._task: TaskID | None = None
         self._done = 0.0
 
-    def advance(self, step: float = 1.0, message: str | None = None) -> None:
+    def advance(self, message: str | None = None, step: float = 1.0) -> None:
         """Mark ``step`` units done; ``message`` says what was just finished."""
         self._done += step
         if self._progress is not None and self._task is not None:

@@ -36,6 +36,7 @@ def run_plan(
     lang: str,
     standalone: bool,
     strict: bool,
+    long_days: bool = False,
 ) -> int:
     """Plan, write and check; return the exit code (0 fine, 1 violations or strict+unserved)."""
     started = time.perf_counter()
@@ -63,6 +64,7 @@ def run_plan(
             "engine": engine,
             "engines_used": sorted({d.engine for d in plan.days}),
             "seed": seed,
+            "long_days": long_days,
             "time_limit_s": time_limit_s,
             "max_iterations": max_iterations,
             "allocation_status": plan.allocation.status.name.lower(),

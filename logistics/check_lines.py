@@ -74,7 +74,16 @@ def check_coverage(ctx: Context) -> None:
             ordered[(order.venue_id, order.product_id)] += order.quantity
     delivered: dict[tuple[str, str], int] = defaultdict(int)
     for line in ctx.tables.deliveries:
-        delivered[(line.venue_id, line.product_id)] += line.quantity
+        delivered[(line.venue_id, line.substitute_for or line.product_id)] += line.quantity
+        receiver = ctx.territory.venues_by_id.get(line.venue_id)
+        if line.substitute_for and receiver is not None and not receiver.accepts_substitutes:
+            ctx.add(
+                "unordered",
+                f"{ctx.site_label(line.venue_id)} receives {ctx.product_label(line.product_id)} "
+                f"in place of {ctx.product_label(line.substitute_for)}, but does not accept "
+                "substitutes.",
+                site_id=line.venue_id,
+            )
     unserved: dict[tuple[str, str], int] = defaultdict(int)
     for item in ctx.tables.unserved:
         unserved[(item.venue_id, item.product_id)] += item.quantity

@@ -13,8 +13,9 @@ Model (documented for coordinators in the README):
   litres, frozen litres), profile (drive or bike network), shift, trips, costs.
 * Service time at a stop = the site's fixed service time + ``handling_s_per_unit`` × units.
   Loading at the hub (start and every reload) takes ``loading_min``.
-* A driver whose shift can exceed ``break_after_h`` takes a ``break_min`` break, starting
-  between two hours after the shift starts and ``break_after_h`` after it.
+* Drivers' days are kept within ``break_after_h`` by default, so no break is needed; with
+  ``long_days`` a day may last up to ``max_shift_h`` and the driver takes a ``break_min``
+  break starting between two hours and ``break_after_h`` after the shift starts.
 * Integer units: grams, millilitres, seconds, metres; costs in millicents (1e-5 euro).
 """
 
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import astuple, dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -56,8 +57,8 @@ _DAY_S = 24 * 3600
 
 _L = TypeVar("_L", DeliveryLine, PickupLine)
 
-Line = tuple[str, int]
-"""An order line inside a stop: (product_id, whole units)."""
+Line = tuple[str, int, str]
+"""An order line inside a stop: (product_id, whole units, ordered product it replaces or "")."""
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,8 @@ class DayWork:
     """What must happen on one day: deliveries (venue, product, units) and pickups."""
 
     day: date
-    deliveries: tuple[tuple[str, str, int], ...]
-    pickups: tuple[tuple[str, str, int], ...] = ()
+    deliveries: tuple[tuple[str, str, int, str], ...]
+    pickups: tuple[tuple[str, str, int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class StopContent:
     @property
     def units(self) -> int:
         """Whole units handled at the stop."""
-        return sum(q for _, q in self.lines)
+        return sum(line[1] for line in self.lines)
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def _site_point(territory: Territory, site_id: str) -> tuple[float, float]:
 
 def _load(territory: Territory, lines: Sequence[Line]) -> Load:
     total = Load()
-    for product_id, quantity in lines:
+    for product_id, quantity, _ in lines:
         p = territory.products_by_id[product_id]
         total = total + load_of(p.unit_kg, p.unit_l, p.temperature, quantity)
     return total
@@ -181,22 +182,24 @@ def _split(territory: Territory, lines: Sequence[Line], capacity: Load) -> list[
     """Split lines into chunks that each fit ``capacity`` (first fit, unit by unit if needed)."""
     chunks: list[list[Line]] = []
     loads: list[Load] = []
-    for product_id, quantity in sorted(lines, key=lambda line: -_load(territory, [line]).mass_g):
+    for product_id, quantity, replaces in sorted(
+        lines, key=lambda line: -_load(territory, [line]).mass_g
+    ):
         remaining = quantity
         while remaining > 0:
             for i, chunk_load in enumerate(loads):
                 fit = _max_units(territory, product_id, remaining, capacity, chunk_load)
                 if fit > 0:
-                    chunks[i].append((product_id, fit))
-                    loads[i] = chunk_load + _load(territory, [(product_id, fit)])
+                    chunks[i].append((product_id, fit, replaces))
+                    loads[i] = chunk_load + _load(territory, [(product_id, fit, replaces)])
                     remaining -= fit
                     break
             else:
                 fit = _max_units(territory, product_id, remaining, capacity, Load())
                 if fit == 0:  # one unit is larger than the vehicle: cannot be carried at all
                     return []
-                chunks.append([(product_id, fit)])
-                loads.append(_load(territory, [(product_id, fit)]))
+                chunks.append([(product_id, fit, replaces)])
+                loads.append(_load(territory, [(product_id, fit, replaces)]))
                 remaining -= fit
     return [tuple(chunk) for chunk in chunks]
 
@@ -204,7 +207,7 @@ def _split(territory: Territory, lines: Sequence[Line], capacity: Load) -> list[
 def _max_units(
     territory: Territory, product_id: str, wanted: int, capacity: Load, used: Load
 ) -> int:
-    unit = _load(territory, [(product_id, 1)])
+    unit = _load(territory, [(product_id, 1, "")])
     best = wanted
     for per_unit, cap, have in zip(
         unit.as_tuple(), capacity.as_tuple(), used.as_tuple(), strict=True
@@ -214,23 +217,33 @@ def _max_units(
     return best
 
 
-def _vehicle_type(territory: Territory, vehicle: Vehicle) -> VehicleType:
+def _vehicle_type(territory: Territory, vehicle: Vehicle, *, long_days: bool) -> VehicleType:
+    """The vehicle as a routing vehicle type.
+
+    With ``long_days`` a driver may work up to ``max_shift_h`` and then takes a break;
+    otherwise (the default) a driver's day is kept within ``break_after_h`` so that no
+    break is needed at all.
+    """
     hub = territory.hub
     loading_s = round(hub.service.loading_min * 60)
     start_s, end_s = vehicle.shift.start_min * 60, vehicle.shift.end_min * 60
     rules = hub.driver
+    limits = [] if rules.max_shift_h is None else [round(rules.max_shift_h * 3600)]
     brk = None
     if rules.break_after_h is not None and rules.break_min > 0:
-        limit_s = round(rules.break_after_h * 3600)
-        if end_s - start_s > limit_s:
-            brk = Break(
-                earliest_start_s=min(start_s + _BREAK_EARLIEST_AFTER_S, start_s + limit_s),
-                latest_start_s=start_s + limit_s,
-                duration_s=round(rules.break_min * 60),
-            )
-    max_duration = None
-    if rules.max_shift_h is not None:
-        max_duration = max(0, round(rules.max_shift_h * 3600) - loading_s)
+        break_after_s = round(rules.break_after_h * 3600)
+        if end_s - start_s > break_after_s:
+            if long_days:
+                brk = Break(
+                    earliest_start_s=min(
+                        start_s + _BREAK_EARLIEST_AFTER_S, start_s + break_after_s
+                    ),
+                    latest_start_s=start_s + break_after_s,
+                    duration_s=round(rules.break_min * 60),
+                )
+            else:
+                limits.append(break_after_s)
+    max_duration = max(0, min(limits) - loading_s) if limits else None
     return VehicleType(
         count=1,
         capacity=_capacity(vehicle).as_tuple(),
@@ -248,16 +261,16 @@ def _vehicle_type(territory: Territory, vehicle: Vehicle) -> VehicleType:
 
 
 def _group(
-    territory: Territory, lines: Sequence[tuple[str, str, int]]
+    territory: Territory, lines: Sequence[tuple[str, str, int, str]]
 ) -> dict[tuple[str, str], list[Line]]:
     """Lines per (site, temperature group): ``ambient`` or ``cold`` (chilled and frozen)."""
     groups: dict[tuple[str, str], list[Line]] = defaultdict(list)
-    for site_id, product_id, quantity in lines:
+    for site_id, product_id, quantity, replaces in lines:
         if quantity <= 0:
             continue
         temperature = territory.products_by_id[product_id].temperature
         groups[(site_id, "ambient" if temperature == "ambient" else "cold")].append(
-            (product_id, quantity)
+            (product_id, quantity, replaces)
         )
     return groups
 
@@ -268,6 +281,8 @@ def build_day_problem(
     vehicles: Sequence[Vehicle],
     matrices: Mapping[str, TravelMatrices],
     site_index: Mapping[str, int],
+    *,
+    long_days: bool = False,
 ) -> DayProblem:
     """Build one day's routing problem.
 
@@ -283,6 +298,9 @@ def build_day_problem(
         Per profile, travel matrices over every site of the territory.
     site_index
         Row of each site id (the hub included) in ``matrices``.
+    long_days
+        Allow drivers' days up to ``max_shift_h`` with a break (default: days within
+        ``break_after_h``, no break).
 
     Returns
     -------
@@ -400,7 +418,7 @@ def build_day_problem(
         dimensions=DIMENSIONS,
         profiles=profiles,
         stops=tuple(stops),
-        vehicle_types=tuple(_vehicle_type(territory, v) for v in day_vehicles),
+        vehicle_types=tuple(_vehicle_type(territory, v, long_days=long_days) for v in day_vehicles),
         coordinates=tuple(_site_point(territory, s) for s in sites),
         name=f"{territory.hub.name} {work.day.isoformat()}",
     )
@@ -516,11 +534,18 @@ def plan_rows(
                 )
             if visit.kind == "stop":
                 row = rows[-1]
-                for product_id, quantity in day_problem.contents[visit.index].lines:
+                for product_id, quantity, replaces in day_problem.contents[visit.index].lines:
                     if row.action == "deliver":
                         deliveries.append(
                             DeliveryLine(
-                                row.day, vehicle.id, trip, row.seq, site_id, product_id, quantity
+                                row.day,
+                                vehicle.id,
+                                trip,
+                                row.seq,
+                                site_id,
+                                product_id,
+                                quantity,
+                                replaces,
                             )
                         )
                     else:
@@ -539,7 +564,7 @@ def _summed(lines: list[_L]) -> list[_L]:
     """Merge lines of the same stop and product (a stop split in chunks, then merged)."""
     totals: dict[tuple[object, ...], _L] = {}
     for line in lines:
-        key = astuple(line)[:-1]
+        key = tuple(v for k, v in asdict(line).items() if k != "quantity")
         if key in totals:
             totals[key] = replace(line, quantity=totals[key].quantity + line.quantity)
         else:

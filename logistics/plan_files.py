@@ -84,6 +84,8 @@ class DeliveryLine:
     """Units of one product unloaded at one venue, as in ``deliveries.csv``.
 
     ``seq`` is the ``routes.csv`` sequence number of the stop that unloads it.
+    ``substitute_for`` names the ordered product this one replaces (same category,
+    the venue accepts substitutes), or is empty.
     """
 
     day: date
@@ -93,6 +95,7 @@ class DeliveryLine:
     venue_id: str
     product_id: str
     quantity: int
+    substitute_for: str = ""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -60,6 +60,9 @@ class PlanOptions:
         Iteration limit per day (with a seed: a reproducible run), or ``None``.
     min_remaining_days
         Shelf life a delivered product must still have, days.
+    long_days
+        Let drivers work up to ``max_shift_h`` with a break, instead of keeping their
+        days within ``break_after_h`` (no break needed).
     """
 
     engine: str = "auto"
@@ -67,6 +70,7 @@ class PlanOptions:
     seed: int = 0
     max_iterations: int | None = None
     min_remaining_days: int = 1
+    long_days: bool = False
 
 
 @dataclass(frozen=True)
@@ -255,14 +259,18 @@ def plan_week(
             )
     profiles = sorted({"drive"} | {v.profile for v in fleet})
     matrices, site_index, approximated = site_matrices(territory, travel, profiles)
-    work: dict[date, tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]] = defaultdict(
-        lambda: ([], [])
+    work: dict[date, tuple[list[tuple[str, str, int, str]], list[tuple[str, str, int, str]]]] = (
+        defaultdict(lambda: ([], []))
     )
     for line in allocation.lines:
         if line.allocated > 0:
-            work[line.day][0].append((line.venue_id, line.product_id, line.allocated))
+            work[line.day][0].append(
+                (line.venue_id, line.product_id, line.allocated, line.substitute_for or "")
+            )
     for pickup in allocation.pickups:
-        work[pickup.pickup_day][1].append((pickup.producer_id, pickup.product_id, pickup.quantity))
+        work[pickup.pickup_day][1].append(
+            (pickup.producer_id, pickup.product_id, pickup.quantity, "")
+        )
     routes: list[RouteStop] = []
     deliveries: list[DeliveryLine] = []
     pickups: list[PickupLine] = []
@@ -276,6 +284,7 @@ def plan_week(
             fleet,
             matrices,
             site_index,
+            long_days=options.long_days,
         )
         for rejected in day_problem.rejected:
             unserved += _unserved_lines(
@@ -309,12 +318,15 @@ def plan_week(
 
 
 def _unserved_lines(
-    site_id: str, site_kind: str, lines: Sequence[tuple[str, int]], reason: str
+    site_id: str, site_kind: str, lines: Sequence[tuple[str, int, str]], reason: str
 ) -> list[UnservedLine]:
     if site_kind != "venue":  # a missed farm pickup is reported in the summary, not as an order
         logger.warning("pickup at %s not routed: %s", site_id, reason)
         return []
-    return [UnservedLine(site_id, product_id, quantity, reason) for product_id, quantity in lines]
+    return [
+        UnservedLine(site_id, replaces or product_id, quantity, reason)
+        for product_id, quantity, replaces in lines
+    ]
 
 
 def _collect(

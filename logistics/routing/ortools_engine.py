@@ -17,7 +17,7 @@ How the neutral problem maps onto the OR-Tools routing library:
 - optional stops: disjunction with their penalty; required stops: disjunction
   with a very large penalty, so an over-constrained day still yields a plan
   (unserved required stops make it infeasible under :func:`verify`);
-- compatibility: ``SetAllowedVehiclesForIndex``;
+- compatibility: forbidden vehicles removed from the stop's vehicle variable;
 - multi-trip: each vehicle is duplicated once per trip; trip ``j+1`` starts at
   or after trip ``j`` ends plus ``reload_s``, is used only when trip ``j`` is,
   and the maximum duration is counted from the start of trip 0;
@@ -101,9 +101,9 @@ def _model(
                 cumul.RemoveInterval(a_end + 1, b_start - 1)
         penalty = stop.penalty + (_UNSERVED_REQUIRED if stop.required else 0)
         routing.AddDisjunction([index], penalty)
-        allowed = [v for v, (t, _, _) in enumerate(vehicles) if stop.allows(t)]
-        if len(allowed) < len(vehicles):
-            routing.SetAllowedVehiclesForIndex(allowed, index)
+        forbidden = [v for v, (t, _, _) in enumerate(vehicles) if not stop.allows(t)]
+        if forbidden:  # SetAllowedVehiclesForIndex's binding rejects Python lists in 9.15
+            routing.VehicleVar(index).RemoveValues(forbidden)
 
     first_of: dict[tuple[int, int], int] = {}
     for v, (t, k, j) in enumerate(vehicles):
