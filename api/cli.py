@@ -84,7 +84,8 @@ def validate(territory: TerritoryArg, verbose: VerboseOpt = False) -> None:
     t = report.territory
     assert t is not None
     out_console.print(
-        f"[green]{territory} is valid[/]: {len(t.organisations)} organisations, {len(t.venues)} venues,"
+        f"[green]{territory} is valid[/]: {len(t.organisations)} organisations,"
+        f" {len(t.venues)} venues,"
         f" {len(t.producers)} producers, {len(t.products)} products, {len(t.vehicles)} vehicles,"
         f" {len(t.orders)} order lines, {len(t.stock)} stock lots, {len(t.offers)} offers,"
         f" {len(t.zones)} zones."
@@ -175,7 +176,8 @@ def plan(
         bool,
         typer.Option(
             "--long-days",
-            help="Let drivers work up to max_shift_h with a break (default: days within break_after_h).",
+            help="Let drivers work up to max_shift_h with a break"
+            " (default: days within break_after_h, no break).",
         ),
     ] = False,
     strict: Annotated[bool, typer.Option(help="Exit 1 when some orders are unserved.")] = False,

@@ -115,9 +115,11 @@ def run_plan(
 
 def _print_summary(summary: dict[str, object]) -> None:
     out_console.print(
-        f"[bold]{summary['week']}[/]: {summary['orders_served']} of {summary['orders_total']} units delivered,"
-        f" {summary['orders_unserved']} unserved ({summary['order_lines_unserved']} lines, see unserved.csv);"
-        f" {summary['distance_km']} km, {summary['duration_h']} vehicle-hours, {summary['co2_kg']} kg CO2,"
+        f"[bold]{summary['week']}[/]: {summary['orders_served']} of {summary['orders_total']}"
+        f" units delivered, {summary['orders_unserved']} unserved"
+        f" ({summary['order_lines_unserved']} lines, see unserved.csv);"
+        f" {summary['distance_km']} km, {summary['duration_h']} vehicle-hours,"
+        f" {summary['co2_kg']} kg CO2,"
         f" {summary['cost_eur']} EUR, {summary['vehicles_used']} vehicles;"
         f" checker: {summary['checker_violations']} violations; {summary['wall_s']} s."
     )
