@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -103,6 +105,21 @@ class TransportProblem:
         return len(self.edge_source)
 
 
+def _silent_highs() -> highspy.Highs:
+    """A HiGHS instance that prints nothing (its first creation writes a banner to stdout)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    h.setOptionValue("output_flag", False)
+    return h
+
+
 def _outcome(h: highspy.Highs) -> LpOutcome:
     status = h.getModelStatus()
     if status == highspy.HighsModelStatus.kOptimal:
@@ -158,8 +175,7 @@ def _run(
     lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
     lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
     lp.a_matrix_.value_ = matrix.data
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = _silent_highs()
     h.setOptionValue("solver", "simplex")  # vertices: integral on network matrices
     h.setOptionValue("time_limit", max(float(time_limit_s), 1e-3))
     h.setOptionValue("random_seed", 0)
