@@ -41,7 +41,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from geo.errors import SolverError
 from logistics.routing.problem import MAX_VALUE, RoutingProblem
 from logistics.routing.result import RoutingResult
-from logistics.routing.schedule import RELOAD, RawRoute, assemble_result
+from logistics.routing.schedule import RELOAD, RawRoute, assemble_result, servable_stops
 
 __all__ = ["solve"]
 
@@ -55,7 +55,8 @@ def _matrix(mat: np.ndarray) -> list[list[int]]:
 def _model(
     problem: RoutingProblem,
 ) -> tuple[pywrapcp.RoutingIndexManager, pywrapcp.RoutingModel, list[tuple[int, int, int]]]:
-    stops = problem.stops
+    active = servable_stops(problem)
+    stops = [problem.stops[i] for i in active]
     nodes = np.array([0] + [s.location for s in stops], dtype=np.int64)
     service = [0] + [s.service_s for s in stops]
     vehicles: list[tuple[int, int, int]] = []  # (type, index, trip)
@@ -121,10 +122,10 @@ def _model(
                 tdim.SetSpanUpperBoundForVehicle(vt.max_duration_s, v)
         else:
             prev = v - 1
-            active, prev_active = routing.ActiveVehicleVar(v), routing.ActiveVehicleVar(prev)
-            solver.Add(active <= prev_active)
+            used, prev_used = routing.ActiveVehicleVar(v), routing.ActiveVehicleVar(prev)
+            solver.Add(used <= prev_used)
             solver.Add(
-                tdim.CumulVar(start) >= tdim.CumulVar(routing.End(prev)) + vt.reload_s * active
+                tdim.CumulVar(start) >= tdim.CumulVar(routing.End(prev)) + vt.reload_s * used
             )
             if vt.max_duration_s is not None:
                 first = routing.Start(first_of[(t, k)])
@@ -137,10 +138,10 @@ def _model(
             tdim.SetBreakIntervalsOfVehicle(
                 [interval], v, [int(x) for x in _visit(routing, manager, service)]
             )
-            active = routing.ActiveVehicleVar(v)
+            used = routing.ActiveVehicleVar(v)
             solver.Add(interval.StartExpr() >= tdim.CumulVar(start))
             solver.Add(
-                interval.EndExpr() <= tdim.CumulVar(end) + (1 - active) * (horizon + brk.duration_s)
+                interval.EndExpr() <= tdim.CumulVar(end) + (1 - used) * (horizon + brk.duration_s)
             )
 
     for d, dim_name in enumerate(problem.dimensions):
@@ -162,7 +163,7 @@ def _model(
         for v in range(len(vehicles)):
             end = routing.End(v)
             solver.Add(onboard.CumulVar(end) == picked.CumulVar(end))
-    return manager, routing, vehicles
+    return manager, routing, vehicles, active
 
 
 def _visit(
@@ -194,7 +195,9 @@ def solve(
     seed
         Recorded only: OR-Tools routing has no seed.
     max_iterations
-        Solution limit of the search, making the run reproducible.
+        Solution limit of the search (plus a limit of ``100 * max_iterations``
+        failed moves, for searches that find few solutions), making the run
+        reproducible.
 
     Returns
     -------
@@ -214,7 +217,7 @@ def solve(
         )
     solution = None
     for strategy in ("PATH_CHEAPEST_ARC", "ALL_UNPERFORMED"):
-        manager, routing, vehicles = _model(problem)
+        manager, routing, vehicles, active = _model(problem)
         params = pywrapcp.DefaultRoutingSearchParameters()
         params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, strategy)
         params.local_search_metaheuristic = (
@@ -223,6 +226,9 @@ def solve(
         if max_iterations is not None:
             params.solution_limit = max_iterations
             params.time_limit.seconds = 3600
+            # A small search may never reach the solution limit: also stop after a
+            # deterministic number of failed moves.
+            routing.AddSearchMonitor(routing.solver().FailuresLimit(100 * max_iterations))
         else:
             budget = max(0.05, time_limit_s - (time.perf_counter() - started))
             params.time_limit.FromMilliseconds(int(budget * 1000))
@@ -236,7 +242,7 @@ def solve(
         seq = []
         index = solution.Value(routing.NextVar(routing.Start(v)))
         while not routing.IsEnd(index):
-            seq.append(manager.IndexToNode(index) - 1)
+            seq.append(active[manager.IndexToNode(index) - 1])
             index = solution.Value(routing.NextVar(index))
         sequences[(t, k)].append(seq)
     raw = []

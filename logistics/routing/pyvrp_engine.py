@@ -15,6 +15,7 @@ How the neutral problem maps onto PyVRP 0.14:
   ``max_reloads = max_trips - 1``;
 - pickups and deliveries: PyVRP's simultaneous pickup and delivery loads;
 - shift: ``tw_early``/``tw_late``; ``max_duration_s``: ``shift_duration``;
+- stops no vehicle can serve on a route of their own are left out (unserved);
 - breaks: PyVRP has none.  The break's duration is reserved by shortening the
   shift end and maximum duration; the shared schedule then inserts the break
   where it fits, and :func:`verify` flags a route where it does not.
@@ -36,7 +37,7 @@ from pyvrp.stop import MaxIterations, MaxRuntime
 from geo.errors import SolverError
 from logistics.routing.problem import RoutingProblem
 from logistics.routing.result import RoutingResult
-from logistics.routing.schedule import RELOAD, RawRoute, assemble_result
+from logistics.routing.schedule import RELOAD, RawRoute, assemble_result, servable_stops
 
 __all__ = ["solve"]
 
@@ -49,8 +50,9 @@ def _data(problem: RoutingProblem, *, soft: bool) -> tuple[pyvrp.ProblemData, li
     """ProblemData and, per PyVRP client, the stop index it stands for."""
     client_stop: list[int] = []
     client_window: list[tuple[int, int]] = []
-    for i, stop in enumerate(problem.stops):
-        for w in stop.windows:
+    active = servable_stops(problem)
+    for i in active:
+        for w in problem.stops[i].windows:
             client_stop.append(i)
             client_window.append(w)
     nloc = 1 + len(client_stop)
@@ -67,7 +69,8 @@ def _data(problem: RoutingProblem, *, soft: bool) -> tuple[pyvrp.ProblemData, li
 
     groups: list[pyvrp.ClientGroup] = []
     group_of: dict[int, int] = {}
-    for i, stop in enumerate(problem.stops):
+    for i in active:
+        stop = problem.stops[i]
         if len(stop.windows) > 1:
             group_of[i] = len(groups)
             members = [c for c, s in enumerate(client_stop) if s == i]
@@ -213,9 +216,9 @@ def solve(
         When PyVRP itself fails.
     """
     started = time.perf_counter()
-    if not problem.stops:
-        return assemble_result(problem, [], engine="pyvrp", runtime_s=0.0, iterations=0, seed=seed)
     data, client_stop = _data(problem, soft=False)
+    if not client_stop:
+        return assemble_result(problem, [], engine="pyvrp", runtime_s=0.0, iterations=0, seed=seed)
     res = _run(data, time_limit_s, seed, max_iterations)
     iterations = res.num_iterations
     notes: list[str] = []

@@ -28,6 +28,7 @@ __all__ = [
     "assemble_result",
     "build_route",
     "route_cost",
+    "servable_stops",
 ]
 
 #: Marker in a stop sequence: go back to the depot, unload pickups, load the next trip.
@@ -259,6 +260,23 @@ def build_route(
         duration_s=duration,
         cost=route_cost(vt, distance, duration),
     )
+
+
+def servable_stops(problem: RoutingProblem) -> list[int]:
+    """Stops that at least one allowed vehicle type can serve on a route of their own.
+
+    The others can never be served; engines leave them out of their models and
+    they come back as ``unserved`` (a required one makes the result infeasible).
+    """
+    from logistics.routing.verify import verify_route
+
+    out = []
+    for i, stop in enumerate(problem.stops):
+        for t in range(len(problem.vehicle_types)):
+            if stop.allows(t) and not verify_route(problem, build_route(problem, t, 0, [i])):
+                out.append(i)
+                break
+    return out
 
 
 def assemble_result(

@@ -13,7 +13,7 @@ from collections import Counter
 from logistics.routing.problem import RoutingProblem
 from logistics.routing.result import VISIT_KINDS, Route, RoutingResult, Violation
 
-__all__ = ["verify"]
+__all__ = ["verify", "verify_route"]
 
 
 def _name(problem: RoutingProblem, stop: int) -> str:
@@ -165,6 +165,11 @@ def _check_route(problem: RoutingProblem, r: int, route: Route) -> tuple[list[Vi
     if cost != route.cost:
         bad(f"reports cost {route.cost}, recomputed {cost}")
     return out, cost
+
+
+def verify_route(problem: RoutingProblem, route: Route) -> list[Violation]:
+    """Violations of one route on its own (loads, windows, shift, break, figures)."""
+    return _check_route(problem, 0, route)[0]
 
 
 def verify(problem: RoutingProblem, result: RoutingResult) -> list[Violation]:
