@@ -4,7 +4,9 @@ Model (documented for coordinators in the README):
 
 * Each venue's delivery of the day becomes up to two *stops* at the same place: its
   ambient goods, and its cold goods (chilled and frozen together).  Ambient goods may go
-  in any vehicle; cold goods only in a vehicle with the matching compartments.  When a
+  in any vehicle; cold goods only in a vehicle with the matching compartments (when no
+  vehicle has both a chilled and a frozen compartment, chilled and frozen goods become
+  separate stops).  When a
   stop is too big for every suitable vehicle, it is split into several stops that fit.
 * Farm pickups are stops with a *pickup* load: produce collected on the round and brought
   back to the hub (unloaded at the next reload or at the end of the shift).  Collected
@@ -315,7 +317,15 @@ def build_day_problem(
     rejected: list[Rejected] = []
     specs: list[tuple[StopContent, frozenset[int], tuple[tuple[int, int], ...], bool]] = []
     for kind, lines in (("venue", work.deliveries), ("producer", work.pickups)):
-        for (site_id, _group_name), group_lines in sorted(_group(territory, lines).items()):
+        groups = _group(territory, lines)
+        for site_id, group_name in [key for key in groups if key[1] == "cold"]:
+            cold_load = _load(territory, groups[(site_id, group_name)])
+            if not any(_has_compartments(cold_load, c) for c in capacities):
+                # no vehicle carries both: chilled and frozen goods become separate stops
+                for line in groups.pop((site_id, group_name)):
+                    temperature = territory.products_by_id[line[0]].temperature
+                    groups[(site_id, str(temperature))].append(line)
+        for (site_id, _group_name), group_lines in sorted(groups.items()):
             site = (
                 territory.venues_by_id[site_id]
                 if kind == "venue"
