@@ -32,6 +32,18 @@ err_console = Console(stderr=True)
 _log = logging.getLogger("foodhub")
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time of each record."""
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        """Ignore: the stream is always the current ``sys.stderr``."""
+
+
 def configure_logging(verbose: bool = False) -> None:
     """Send library log records to stderr (rich on a terminal, plain text otherwise)."""
     level = logging.DEBUG if verbose else logging.INFO
@@ -40,7 +52,7 @@ def configure_logging(verbose: bool = False) -> None:
         handler = RichHandler(console=err_console, show_path=False, show_time=False)
         handler.setFormatter(logging.Formatter("%(message)s"))
     else:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
