@@ -41,7 +41,12 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from geo.errors import SolverError
 from logistics.routing.problem import MAX_VALUE, RoutingProblem
 from logistics.routing.result import RoutingResult
-from logistics.routing.schedule import RELOAD, RawRoute, assemble_result, servable_stops
+from logistics.routing.schedule import (
+    RELOAD,
+    RawRoute,
+    assemble_result,
+    servable_stops,
+)
 
 __all__ = ["solve"]
 
@@ -54,7 +59,9 @@ def _matrix(mat: np.ndarray) -> list[list[int]]:
 
 def _model(
     problem: RoutingProblem,
-) -> tuple[pywrapcp.RoutingIndexManager, pywrapcp.RoutingModel, list[tuple[int, int, int]]]:
+) -> tuple[
+    pywrapcp.RoutingIndexManager, pywrapcp.RoutingModel, list[tuple[int, int, int]], list[int]
+]:
     active = servable_stops(problem)
     stops = [problem.stops[i] for i in active]
     nodes = np.array([0] + [s.location for s in stops], dtype=np.int64)
@@ -261,4 +268,5 @@ def solve(
         runtime_s=time.perf_counter() - started,
         iterations=int(routing.solver().Solutions()),
         seed=seed,
+        repair=True,
     )

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 import numpy as np
 import pyvrp
@@ -37,7 +38,12 @@ from pyvrp.stop import MaxIterations, MaxRuntime
 from geo.errors import SolverError
 from logistics.routing.problem import RoutingProblem
 from logistics.routing.result import RoutingResult
-from logistics.routing.schedule import RELOAD, RawRoute, assemble_result, servable_stops
+from logistics.routing.schedule import (
+    RELOAD,
+    RawRoute,
+    assemble_result,
+    servable_stops,
+)
 
 __all__ = ["solve"]
 
@@ -98,8 +104,8 @@ def _data(problem: RoutingProblem, *, soft: bool) -> tuple[pyvrp.ProblemData, li
         )
 
     profile_index: dict[tuple[str, tuple[int, ...]], int] = {}
-    dist_mats: list[np.ndarray] = []
-    dur_mats: list[np.ndarray] = []
+    dist_mats: list[Any] = []
+    dur_mats: list[Any] = []
     vehicle_types = []
     for t, vt in enumerate(problem.vehicle_types):
         forbidden = tuple(
@@ -120,7 +126,7 @@ def _data(problem: RoutingProblem, *, soft: bool) -> tuple[pyvrp.ProblemData, li
             dist_mats.append(dist)
             dur_mats.append(dur)
         brk = vt.break_.duration_s if vt.break_ is not None else 0
-        kwargs: dict[str, object] = {}
+        kwargs: dict[str, Any] = {}
         if vt.max_duration_s is not None:
             kwargs["shift_duration"] = max(0, vt.max_duration_s - brk)
         if vt.max_trips > 1:
@@ -229,9 +235,10 @@ def solve(
         runtime_s=time.perf_counter() - started,
         iterations=iterations,
         seed=seed,
+        repair=True,
     )
     hard = any(s.required for s in problem.stops)
-    if not result.feasible and hard:
+    if not result.feasible and hard and not res.is_feasible():
         _log.info("PyVRP found no feasible plan serving every required stop; relaxing them")
         notes.append("no plan served every required stop; searched again with them optional")
         soft_data, client_stop = _data(problem, soft=True)
@@ -247,6 +254,7 @@ def solve(
             iterations=iterations,
             seed=seed,
             notes=notes,
+            repair=True,
         )
         if _rank(soft) < _rank(result):
             result = soft

@@ -27,6 +27,7 @@ __all__ = [
     "RawRoute",
     "assemble_result",
     "build_route",
+    "repair_routes",
     "route_cost",
     "servable_stops",
 ]
@@ -279,6 +280,35 @@ def servable_stops(problem: RoutingProblem) -> list[int]:
     return out
 
 
+def repair_routes(problem: RoutingProblem, raw_routes: Sequence[RawRoute]) -> list[RawRoute]:
+    """Drop stops from rule-breaking routes until each route verifies.
+
+    A last resort for an engine answer that breaks rules (late, overloaded,
+    no room for the break): the dropped stops become unserved, which is data.
+    Each step removes the stop whose removal leaves the fewest violations,
+    then the cheapest route.
+    """
+    from logistics.routing.verify import verify_route
+
+    def score(r: RawRoute) -> tuple[int, int]:
+        route = build_route(problem, r.vehicle_type, r.vehicle_index, r.sequence)
+        return len(verify_route(problem, route)), route.cost
+
+    out = []
+    for raw in raw_routes:
+        current = raw
+        while any(i != RELOAD for i in current.sequence) and score(current)[0]:
+            seq = current.sequence
+            candidates = [
+                RawRoute(raw.vehicle_type, raw.vehicle_index, seq[:k] + seq[k + 1 :])
+                for k, item in enumerate(seq)
+                if item != RELOAD
+            ]
+            current = min(candidates, key=score)
+        out.append(current)
+    return out
+
+
 def assemble_result(
     problem: RoutingProblem,
     raw_routes: Sequence[RawRoute],
@@ -288,13 +318,33 @@ def assemble_result(
     iterations: int,
     seed: int,
     notes: Sequence[str] = (),
+    repair: bool = False,
 ) -> RoutingResult:
     """Time the engine's sequences, cost them, and verify the whole result.
 
     Empty routes are dropped; stops in no route are ``unserved``; ``feasible``
     and ``violations`` come from :func:`logistics.routing.verify.verify`.
+    With ``repair``, routes that break rules lose stops (:func:`repair_routes`)
+    until they verify, and a note says so.
     """
     from logistics.routing.verify import verify  # verify never imports this module
+
+    if repair:
+        plain = assemble_result(
+            problem, raw_routes, engine=engine, runtime_s=runtime_s, iterations=iterations,
+            seed=seed, notes=notes,
+        )  # fmt: skip
+        if all("required but not served" in v for v in plain.violations):
+            return plain
+        fixed = repair_routes(problem, raw_routes)
+        dropped = sum(
+            len(a.sequence) - len(b.sequence) for a, b in zip(raw_routes, fixed, strict=True)
+        )
+        note = f"{engine}: its plan broke rules; {dropped} stop(s) dropped to repair it"
+        return assemble_result(
+            problem, fixed, engine=engine, runtime_s=runtime_s, iterations=iterations, seed=seed,
+            notes=(*notes, note),
+        )  # fmt: skip
 
     routes = tuple(
         build_route(problem, r.vehicle_type, r.vehicle_index, r.sequence)
