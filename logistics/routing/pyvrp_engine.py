@@ -85,9 +85,12 @@ def _data(problem: RoutingProblem, *, soft: bool) -> tuple[pyvrp.ProblemData, li
     clients = []
     for c, (i, (early, late)) in enumerate(zip(client_stop, client_window, strict=True)):
         stop = problem.stops[i]
-        prize = stop.penalty + (_UNSERVED_REQUIRED if stop.required else 0)
         in_group = i in group_of
         required = stop.required and not soft and not in_group
+        if stop.required and not soft:
+            prize = 0  # a required client, or one copy of a required group
+        else:
+            prize = stop.penalty + (_UNSERVED_REQUIRED if stop.required else 0)
         clients.append(
             pyvrp.Client(
                 location=c + 1,
@@ -96,7 +99,7 @@ def _data(problem: RoutingProblem, *, soft: bool) -> tuple[pyvrp.ProblemData, li
                 service_duration=stop.service_s,
                 tw_early=early,
                 tw_late=late,
-                prize=0 if required else prize,
+                prize=prize,
                 required=required,
                 group=group_of.get(i),
                 name=stop.label,
