@@ -152,3 +152,18 @@ def test_infeasible_required_stop_is_data(engine: str) -> None:
     assert not result.feasible
     assert any("far" in v and "required but not served" in v for v in result.violations)
     assert result.routes and result.routes[0].stops == (0,)
+
+
+def test_multi_trip_with_break(engine: str) -> None:
+    # Neither engine plans this break (PyVRP has none; OR-Tools' is single-trip
+    # only): the shared schedule inserts it into the finished route, here at the
+    # depot between the trips.
+    pts = [(0, 0), (30, 0), (0, 30)]
+    stops = [Stop(1, delivery=(5,), service_s=10), Stop(2, delivery=(5,), service_s=10)]
+    vt = van(1, capacity=5, max_trips=2, reload_s=10, shift=(0, 200), break_=Break(50, 90, 20))
+    result = run(problem(pts, stops, [vt]), engine)
+    assert result.feasible and not result.unserved, result.violations
+    (route,) = result.routes
+    assert route.num_trips == 2
+    (brk,) = [v for v in route.visits if v.kind == "break"]
+    assert 50 <= brk.start_service_s <= 90
