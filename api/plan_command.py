@@ -166,3 +166,13 @@ def _print_summary(summary: dict[str, object]) -> None:
         "",
     )
     out_console.print(table)
+    alone, pooled = comparison["standalone"], comparison["pooled"]
+    if alone.get("orders_served") != pooled.get("orders_served") and "eur_per_unit" in alone:
+        out_console.print(
+            f"Per unit delivered: stand-alone {alone['eur_per_unit']} EUR and"
+            f" {alone['km_per_100_units']} km per 100 units;"
+            f" pooled {pooled.get('eur_per_unit')} EUR"
+            f" and {pooled.get('km_per_100_units')} km per 100 units"
+            f" (stand-alone delivers {alone['orders_served']} units,"
+            f" pooled {pooled['orders_served']})."
+        )

@@ -92,9 +92,21 @@ def pooling_comparison(
         return {"absolute": round(alone - pooled_value, 2), "percent": round(pct, 1)}
 
     alone_r, pooled_r = total.rounded(), pooled_figures.rounded()
+
+    def per_unit(figures: Figures, served: int) -> dict[str, float]:
+        if not served:
+            return {}
+        return {
+            "km_per_100_units": round(100 * figures.distance_km / served, 2),
+            "eur_per_unit": round(figures.cost_eur / served, 3),
+            "co2_g_per_unit": round(1000 * figures.co2_kg / served, 1),
+        }
+
     return {
-        "standalone": alone_r | {"orders_served": served_alone},
-        "pooled": pooled_r | {"orders_served": pooled_served},
+        "standalone": alone_r | {"orders_served": served_alone} | per_unit(total, served_alone),
+        "pooled": pooled_r
+        | {"orders_served": pooled_served}
+        | per_unit(pooled_figures, pooled_served),
         "saving": {
             key: saving(alone_r[key], pooled_r[key])
             for key in ("distance_km", "duration_h", "co2_kg", "cost_eur", "rounds")
@@ -102,6 +114,7 @@ def pooling_comparison(
         "per_organisation": per_org,
         "note": (
             "stand-alone: each organisation serves its own venues with its own vehicles only;"
-            f" solver time per day {short.time_limit_s:g} s"
+            f" solver time per day {short.time_limit_s:g} s. When the two plans deliver different"
+            " quantities, compare the per-unit figures."
         ),
     }
