@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from logistics.load import Load, load_of
-from logistics.model import WEEKDAYS, IsoWeek, Opening, Territory, Weekday
+from logistics.model import WEEKDAYS, IsoWeek, Opening, Territory
 from logistics.plan_files import DeliveryLine, PickupLine, PlanTables, RouteStop
 
 __all__ = ["KINDS", "Site", "Violation"]
@@ -104,11 +104,6 @@ class Site:
 def day_label(day: date) -> str:
     """``Tue 2026-12-01``."""
     return f"{WEEKDAYS[day.weekday()].capitalize()} {day.isoformat()}"
-
-
-def weekday_of(day: date) -> Weekday:
-    """The weekday of a date, as written in the files (``tue``)."""
-    return WEEKDAYS[day.weekday()]
 
 
 def clock(seconds: float) -> str:

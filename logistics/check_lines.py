@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from logistics.check_context import Context, day_label, weekday_of
+from logistics.check_context import Context, day_label
+from logistics.model import weekday_of
 from logistics.plan_files import DeliveryLine, PickupLine
 
 __all__ = ["check_coverage", "check_line_references", "check_offers"]

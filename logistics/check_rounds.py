@@ -16,10 +16,9 @@ from logistics.check_context import (
     day_label,
     number,
     span,
-    weekday_of,
 )
 from logistics.load import Load
-from logistics.model import Vehicle
+from logistics.model import Vehicle, weekday_of
 from logistics.plan_files import RouteStop
 
 __all__ = ["check_vehicle_day"]

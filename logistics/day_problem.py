@@ -35,7 +35,7 @@ from shapely.geometry import Point
 
 from geo.matrix import TravelMatrices
 from logistics.load import DIMENSIONS, Load, load_of
-from logistics.model import WEEKDAYS, Territory, TimeWindow, Vehicle, Weekday
+from logistics.model import Territory, TimeWindow, Vehicle, weekday_of
 from logistics.plan_files import DeliveryLine, PickupLine, RouteStop
 from logistics.routing import Break, Profile, RoutingProblem, RoutingResult, Stop, VehicleType
 
@@ -122,11 +122,6 @@ class DayProblem:
     vehicles: tuple[Vehicle, ...]
     sites: tuple[str, ...]
     rejected: tuple[Rejected, ...]
-
-
-def weekday_of(day: date) -> Weekday:
-    """``mon`` .. ``sun`` of a date."""
-    return WEEKDAYS[day.weekday()]
 
 
 def _windows_s(windows: Sequence[TimeWindow]) -> tuple[tuple[int, int], ...]:

@@ -54,6 +54,7 @@ __all__ = [
     "Zone",
     "format_minutes",
     "opening_from_windows",
+    "weekday_of",
 ]
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -74,6 +75,11 @@ Profile = Literal["drive", "bike"]
 PROFILES: tuple[Profile, ...] = get_args(Profile)
 
 MINUTES_PER_DAY = 24 * 60
+
+
+def weekday_of(day: dt.date) -> Weekday:
+    """The weekday of a date, as written in the files (``tue``)."""
+    return WEEKDAYS[day.weekday()]
 
 
 def format_minutes(minutes: int) -> str:

@@ -26,10 +26,10 @@ from geo.errors import InputError, Problem
 from geo.matrix import OffNetworkWarning, TravelMatrices
 from geo.travel import TravelTimes
 from logistics.allocation import Allocation, Demand, allocate
-from logistics.day_problem import DayProblem, DayWork, build_day_problem, plan_rows, weekday_of
+from logistics.day_problem import DayProblem, DayWork, build_day_problem, plan_rows
 from logistics.delivery_days import VenueNeed, assign_delivery_days
 from logistics.load import Load, load_of
-from logistics.model import WEEKDAYS, IsoWeek, Territory, Vehicle
+from logistics.model import WEEKDAYS, IsoWeek, Territory, Vehicle, weekday_of
 from logistics.plan_files import DeliveryLine, PickupLine, PlanTables, RouteStop, UnservedLine
 from logistics.routing import RoutingResult, solve
 from logistics.unserved_reasons import explain_unserved
