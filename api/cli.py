@@ -17,6 +17,7 @@ from api.console import configure_logging, err_console, out_console, print_probl
 from geo.errors import FoodHubError, InputError, Problem
 from geo.network import load_network, network_info
 from logistics.model import IsoWeek, Territory
+from logistics.reach import unreachable_sites
 from logistics.territory import load_territory, validate_territory
 
 __all__ = ["app"]
@@ -76,10 +77,16 @@ def validate(territory: TerritoryArg, verbose: VerboseOpt = False) -> None:
     """
     configure_logging(verbose)
     report = validate_territory(territory)
+    problems = list(report.problems)
+    if report.territory is not None:
+        try:
+            problems += unreachable_sites(report.territory)
+        except InputError as error:
+            problems += error.problems
     if report.warnings:
         print_problems(list(report.warnings), title="Warnings")
-    if report.problems:
-        print_problems(list(report.problems), title=f"{territory} is not valid")
+    if problems:
+        print_problems(problems, title=f"{territory} is not valid")
         raise typer.Exit(code=2)
     t = report.territory
     assert t is not None
