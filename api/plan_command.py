@@ -69,6 +69,16 @@ def run_plan(
             "max_iterations": max_iterations,
             "allocation_status": plan.allocation.status.name.lower(),
             "approximated_sites": list(plan.approximated_sites),
+            "pickups_missed": [
+                {
+                    "producer_id": m.producer_id,
+                    "product_id": m.product_id,
+                    "day": m.day.isoformat(),
+                    "quantity": m.quantity,
+                    "reason": m.reason,
+                }
+                for m in plan.missed_pickups
+            ],
             "days": [
                 {
                     "day": d.day.isoformat(),

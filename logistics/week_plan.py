@@ -25,7 +25,7 @@ from datetime import date
 from geo.errors import InputError, Problem
 from geo.matrix import OffNetworkWarning, TravelMatrices
 from geo.travel import TravelTimes
-from logistics.allocation import Allocation, Demand, allocate
+from logistics.allocation import AllocatedLine, Allocation, Demand, allocate
 from logistics.day_problem import DayProblem, DayWork, build_day_problem, plan_rows
 from logistics.delivery_days import VenueNeed, assign_delivery_days
 from logistics.load import Load, load_of
@@ -34,7 +34,7 @@ from logistics.plan_files import DeliveryLine, PickupLine, PlanTables, RouteStop
 from logistics.routing import RoutingResult, solve
 from logistics.unserved_reasons import explain_unserved
 
-__all__ = ["DayOutcome", "PlanOptions", "WeekPlan", "plan_week", "week_days"]
+__all__ = ["DayOutcome", "MissedPickup", "PlanOptions", "WeekPlan", "plan_week", "week_days"]
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +94,71 @@ class WeekPlan:
     allocation: Allocation
     days: tuple[DayOutcome, ...]
     approximated_sites: tuple[str, ...] = field(default=())
+    missed_pickups: tuple[MissedPickup, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class MissedPickup:
+    """Offered produce that no round could collect; what it was meant for goes unserved."""
+
+    producer_id: str
+    product_id: str
+    day: date
+    quantity: int
+    reason: str
+
+
+class _Outcomes:
+    """What a week's days could not do: unserved order lines and missed farm pickups."""
+
+    def __init__(self) -> None:
+        self.unserved: list[UnservedLine] = []
+        self.missed: list[MissedPickup] = []
+        self._missed_left: dict[tuple[str, str, date], int] = defaultdict(int)
+        self._missed_reason: dict[tuple[str, str, date], str] = {}
+
+    def fail(
+        self,
+        day: date,
+        site_id: str,
+        site_kind: str,
+        lines: Sequence[tuple[str, int, str]],
+        reason: str,
+    ) -> None:
+        """Record lines of a stop that cannot be served (a venue) or collected (a farm)."""
+        for product_id, quantity, replaces in lines:
+            if site_kind == "venue":
+                self.unserved.append(
+                    UnservedLine(site_id, replaces or product_id, quantity, reason)
+                )
+            else:
+                logger.warning("pickup at %s on %s not routed: %s", site_id, day, reason)
+                self.missed.append(MissedPickup(site_id, product_id, day, quantity, reason))
+                self._missed_left[(site_id, product_id, day)] += quantity
+                self._missed_reason[(site_id, product_id, day)] = reason
+
+    def deliverable(self, line: AllocatedLine) -> int:
+        """Units of an allocated line still deliverable once missed pickups are taken out."""
+        quantity = line.allocated
+        for source in line.sources:
+            if source.kind != "offer" or source.pickup_day is None:
+                continue
+            key = (source.ref, line.product_id, source.pickup_day)
+            cut = min(source.quantity, self._missed_left.get(key, 0), quantity)
+            if cut > 0:
+                self._missed_left[key] -= cut
+                quantity -= cut
+                self.unserved.append(
+                    UnservedLine(
+                        line.venue_id,
+                        line.substitute_for or line.product_id,
+                        cut,
+                        f"the produce was to be collected at {source.ref} on"
+                        f" {source.pickup_day.strftime('%A')}, and no round could collect it"
+                        f" ({self._missed_reason[key]})",
+                    )
+                )
+        return quantity
 
 
 def week_days(week: IsoWeek) -> dict[str, date]:
@@ -252,43 +317,49 @@ def plan_week(
     demands, unserved = _demands(territory, week, fleet)
     allocation = allocate(territory, demands, min_remaining_days=options.min_remaining_days)
     report(f"allocated stock and offers ({allocation.status.name.lower()})")
+    outcomes = _Outcomes()
+    outcomes.unserved += unserved
     for line in allocation.lines:
         if line.shortfall > 0:
-            unserved.append(
+            outcomes.unserved.append(
                 UnservedLine(line.venue_id, line.product_id, line.shortfall, line.reason)
             )
     profiles = sorted({"drive"} | {v.profile for v in fleet})
     matrices, site_index, approximated = site_matrices(territory, travel, profiles)
-    work: dict[date, tuple[list[tuple[str, str, int, str]], list[tuple[str, str, int, str]]]] = (
-        defaultdict(lambda: ([], []))
-    )
+    lines_by_day: dict[date, list[AllocatedLine]] = defaultdict(list)
     for line in allocation.lines:
         if line.allocated > 0:
-            work[line.day][0].append(
-                (line.venue_id, line.product_id, line.allocated, line.substitute_for or "")
-            )
+            lines_by_day[line.day].append(line)
+    pickups_by_day: dict[date, list[tuple[str, str, int, str]]] = defaultdict(list)
     for pickup in allocation.pickups:
-        work[pickup.pickup_day][1].append(
+        pickups_by_day[pickup.pickup_day].append(
             (pickup.producer_id, pickup.product_id, pickup.quantity, "")
         )
     routes: list[RouteStop] = []
     deliveries: list[DeliveryLine] = []
     pickups: list[PickupLine] = []
-    outcomes: list[DayOutcome] = []
+    days: list[DayOutcome] = []
     for day in sorted(week_days(week).values()):
-        if day not in work:
+        day_deliveries = []
+        for line in lines_by_day.get(day, []):
+            quantity = outcomes.deliverable(line)
+            if quantity > 0:
+                day_deliveries.append(
+                    (line.venue_id, line.product_id, quantity, line.substitute_for or "")
+                )
+        if not day_deliveries and not pickups_by_day.get(day):
             continue
         day_problem = build_day_problem(
             territory,
-            DayWork(day, tuple(work[day][0]), tuple(work[day][1])),
+            DayWork(day, tuple(day_deliveries), tuple(pickups_by_day.get(day, []))),
             fleet,
             matrices,
             site_index,
             long_days=options.long_days,
         )
         for rejected in day_problem.rejected:
-            unserved += _unserved_lines(
-                rejected.site_id, rejected.site_kind, rejected.lines, rejected.reason
+            outcomes.fail(
+                day, rejected.site_id, rejected.site_kind, rejected.lines, rejected.reason
             )
         if day_problem.problem is None:
             continue
@@ -299,8 +370,8 @@ def plan_week(
             seed=options.seed,
             max_iterations=options.max_iterations,
         )
-        _collect(territory, day_problem, result, routes, deliveries, pickups, unserved)
-        outcomes.append(
+        _collect(territory, day_problem, result, routes, deliveries, pickups, outcomes)
+        days.append(
             DayOutcome(
                 day,
                 len(day_problem.problem.stops),
@@ -312,21 +383,9 @@ def plan_week(
         )
         report(f"planned {day.isoformat()}: {len(result.routes)} rounds, engine {result.engine}")
     tables = PlanTables(
-        tuple(routes), tuple(deliveries), tuple(pickups), tuple(_merge_unserved(unserved))
+        tuple(routes), tuple(deliveries), tuple(pickups), tuple(_merge_unserved(outcomes.unserved))
     )
-    return WeekPlan(week, tables, allocation, tuple(outcomes), approximated)
-
-
-def _unserved_lines(
-    site_id: str, site_kind: str, lines: Sequence[tuple[str, int, str]], reason: str
-) -> list[UnservedLine]:
-    if site_kind != "venue":  # a missed farm pickup is reported in the summary, not as an order
-        logger.warning("pickup at %s not routed: %s", site_id, reason)
-        return []
-    return [
-        UnservedLine(site_id, replaces or product_id, quantity, reason)
-        for product_id, quantity, replaces in lines
-    ]
+    return WeekPlan(week, tables, allocation, tuple(days), approximated, tuple(outcomes.missed))
 
 
 def _collect(
@@ -336,17 +395,19 @@ def _collect(
     routes: list[RouteStop],
     deliveries: list[DeliveryLine],
     pickups: list[PickupLine],
-    unserved: list[UnservedLine],
+    outcomes: _Outcomes,
 ) -> None:
     """Add a day's solved rounds to the week's tables (only a verified result is used)."""
+    day = day_problem.day
     if not result.feasible:
         logger.error(
             "%s: no plan passed the checker (%s); the day's stops are reported unserved",
-            day_problem.day,
+            day,
             "; ".join(str(v) for v in result.violations[:3]),
         )
         for content in day_problem.contents:
-            unserved += _unserved_lines(
+            outcomes.fail(
+                day,
                 content.site_id,
                 content.site_kind,
                 content.lines,
@@ -359,7 +420,8 @@ def _collect(
     pickups += day_pickups
     for stop_index in result.unserved:
         content = day_problem.contents[stop_index]
-        unserved += _unserved_lines(
+        outcomes.fail(
+            day,
             content.site_id,
             content.site_kind,
             content.lines,

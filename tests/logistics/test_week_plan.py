@@ -119,6 +119,14 @@ def test_no_refrigerated_vehicle_reports_cold_lines_unserved(
         elif temperature[line.product_id] == "frozen":
             assert "freezer" in line.reason, line
     assert _check(warm, plan, travel) == []
+    # Chilled farm produce cannot be collected either: the pickups are reported as missed, and
+    # the deliveries that depended on them are unserved instead of planned from thin air.
+    missed = {(m.producer_id, m.product_id) for m in plan.missed_pickups}
+    assert any(temperature[product] == "chilled" for _, product in missed)
+    assert not plan.tables.pickups or all(
+        temperature[p.product_id] == "ambient" for p in plan.tables.pickups
+    )
+    assert any("no round could collect it" in u.reason for u in plan.tables.unserved)
 
 
 def test_chilled_goods_still_go_when_only_the_freezer_is_missing(
