@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -44,6 +45,17 @@ class _StderrHandler(logging.StreamHandler):
         """Ignore: the stream is always the current ``sys.stderr``."""
 
 
+def _short_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    line: str | None = None,
+) -> str:
+    """A warning as one line for users: its category and message, no source location."""
+    return f"{category.__name__}: {message}"
+
+
 def configure_logging(verbose: bool = False) -> None:
     """Send library log records to stderr (rich on a terminal, plain text otherwise)."""
     level = logging.DEBUG if verbose else logging.INFO
@@ -59,6 +71,8 @@ def configure_logging(verbose: bool = False) -> None:
     root.setLevel(logging.WARNING)
     for name in ("foodhub", "geo", "logistics", "planning", "api", "benchmarks"):
         logging.getLogger(name).setLevel(level)
+    logging.captureWarnings(True)  # library warnings (off-network sites...) become log lines
+    warnings.formatwarning = _short_warning
 
 
 def print_problems(problems: tuple[Problem, ...] | list[Problem], *, title: str) -> None:
