@@ -6,6 +6,7 @@ unserved orders with ``--strict``); 2 bad input or usage.
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Annotated
@@ -62,6 +63,15 @@ def _parse_week(text: str | None) -> IsoWeek | None:
         return IsoWeek.parse(text)
     except InputError as error:
         raise _fail(InputError([Problem("--week", p.message) for p in error.problems])) from None
+
+
+def _summary_week(plan_dir: Path) -> IsoWeek | None:
+    """The week recorded in a plan folder's summary.json, if readable."""
+    try:
+        text = json.loads((plan_dir / "summary.json").read_text(encoding="utf-8"))["week"]
+        return IsoWeek.parse(str(text))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 @app.callback()
@@ -229,6 +239,10 @@ def plan(
 def check(
     territory: TerritoryArg,
     plan_dir: Annotated[Path, typer.Argument(help="Plan folder written by foodhub plan.")],
+    week: Annotated[
+        str | None,
+        typer.Option(help="ISO week of the plan; default: summary.json's week, else hub.toml's."),
+    ] = None,
     verbose: VerboseOpt = False,
 ) -> None:
     """Re-check a plan from the raw territory files alone; list every violation.
@@ -238,8 +252,9 @@ def check(
     from logistics.check import check_plan_folder, format_report
 
     configure_logging(verbose)
+    plan_week = _parse_week(week) if week is not None else _summary_week(plan_dir)
     try:
-        report = check_plan_folder(territory, plan_dir)
+        report = check_plan_folder(territory, plan_dir, week=plan_week)
     except FoodHubError as error:
         raise _fail(error) from None
     violations = list(report.violations)

@@ -46,6 +46,8 @@ def run_plan(
     plan_week_of = week or territory.week
     n_days = len(week_days(plan_week_of)) if plan_week_of else 7
     n_orgs = len(territory.organisations) if standalone else 0
+    if plan_week_of is not None and not territory.orders_for(plan_week_of):
+        logger.warning("no orders for week %s: the plan will be empty", plan_week_of)
     reporter = Reporter(f"Planning {plan_week_of or ''}", total=2 + n_days + n_orgs + 2)
     with reporter.running():
         travel = territory_travel_times(territory)
@@ -101,7 +103,7 @@ def run_plan(
         written.append(map_path)
         written += write_driver_sheets(out / "sheets", territory, plan.tables, lang=lang)
         reporter.advance(message="outputs written")
-        report = check_plan_folder(territory.folder, out)
+        report = check_plan_folder(territory.folder, out, week=plan.week)
         summary["checker_violations"] = len(report.violations)
         summary["wall_s"] = round(time.perf_counter() - started, 1)
         summary_path.write_text(
@@ -110,11 +112,12 @@ def run_plan(
         reporter.advance(message="plan checked")
     out_console.print(plan_table(territory, plan.tables, summary))
     _print_summary(summary)
+    sheets = [p for p in written if p.parent.name == "sheets"]
     out_console.print(f"Wrote {len(written)} files to {out}/:")
-    for path in written[:6]:
-        out_console.print(f"  {path}")
-    if len(written) > 6:
-        out_console.print(f"  ... and {len(written) - 6} driver sheets in {out / 'sheets'}/")
+    for path in written:
+        if path not in sheets:
+            out_console.print(f"  {path}")
+    out_console.print(f"  {len(sheets)} driver sheets (PDF) in {out / 'sheets'}/")
     if report.violations:
         err_console.print(format_report(list(report.violations)), markup=False, highlight=False)
         return 1
