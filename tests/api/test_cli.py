@@ -167,3 +167,16 @@ def test_plan_with_a_bad_engine_exits_2(tmp_path: Path, cache_env: None) -> None
     assert "--engine" in result.output
     assert "gurobi" in result.output
     assert not (tmp_path / "p").exists()
+
+
+def test_plan_and_check_of_a_week_without_orders(tmp_path: Path, cache_env: None) -> None:
+    """Another week than hub.toml's: the plan is empty and ``check`` judges that week."""
+    out = tmp_path / "empty-week"
+    result = _run(
+        "plan", VILLEURBANNE, "--out", out, "--week", "2027-W01", "--no-standalone",
+        "--engine", "pyvrp", "--max-iterations", "50",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (out / "routes.csv").read_text(encoding="utf-8").count("\n") == 1  # header only
+    checked = _run("check", VILLEURBANNE, out)  # no round: no travel time is computed
+    assert checked.exit_code == 0, checked.output
