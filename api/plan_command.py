@@ -16,7 +16,7 @@ from logistics.outputs import plan_table, write_driver_sheets, write_map, write_
 from logistics.plan_files import write_plan_tables
 from logistics.plan_metrics import plan_figures
 from logistics.standalone import pooling_comparison
-from logistics.travel import territory_travel_times
+from logistics.travel import territory_travel_times, travel_source
 from logistics.week_plan import PlanOptions, plan_week, week_days
 
 __all__ = ["run_plan"]
@@ -70,6 +70,7 @@ def run_plan(
             "time_limit_s": time_limit_s,
             "max_iterations": max_iterations,
             "allocation_status": plan.allocation.status.name.lower(),
+            "travel_times": travel_source(territory),
             "approximated_sites": list(plan.approximated_sites),
             "pickups_missed": [
                 {

@@ -51,6 +51,7 @@ from logistics.plan_files import (
     write_plan_tables,
 )
 from logistics.territory import load_territory
+from logistics.travel import territory_travel_times
 from tests.territory_factory import territory_files, write_territory
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -526,12 +527,22 @@ def test_check_plan_folder_unreadable_table(tmp_path: Path) -> None:
     assert found == {("routes.csv", 3), ("pickups.csv", None)}
 
 
-def test_check_plan_folder_without_network(tmp_path: Path) -> None:
-    _territory(tmp_path / "territory")
-    write_plan_tables(PLAN, tmp_path / "plan")
-    with pytest.raises(InputError) as caught:
-        check_plan_folder(tmp_path / "territory", tmp_path / "plan")
-    assert {p.file for p in caught.value.problems} == {"hub.toml"}
+def test_territory_without_network_is_planned_and_checked_on_straight_lines(
+    tmp_path: Path,
+) -> None:
+    """No [network] in hub.toml: both planner and checker use the same straight-line times."""
+    from logistics.week_plan import PlanOptions, plan_week
+
+    territory = _territory(tmp_path / "territory")
+    assert not territory.hub.network
+    travel = territory_travel_times(territory)
+    plan = plan_week(
+        territory, travel, options=PlanOptions(engine="pyvrp", time_limit_s=1, max_iterations=100)
+    )
+    assert plan.tables.routes
+    write_plan_tables(plan.tables, tmp_path / "plan")
+    report = check_plan_folder(tmp_path / "territory", tmp_path / "plan")
+    assert list(report.violations) == []
 
 
 def test_format_report(territory: Territory) -> None:
