@@ -262,3 +262,135 @@ def check(
         err_console.print(format_report(violations), markup=False, highlight=False)
         raise typer.Exit(code=1)
     out_console.print(f"[green]{plan_dir}: no violation[/] (checked against {territory})")
+
+
+@app.command()
+def allocate(
+    territory: TerritoryArg,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for allocation.csv and procurement.csv.")
+    ] = Path("allocation"),
+    week: Annotated[
+        str | None, typer.Option(help="ISO week, e.g. 2026-W49; default: week in hub.toml.")
+    ] = None,
+    min_remaining_days: Annotated[
+        int, typer.Option("--min-remaining-days", help="Shelf life left on delivery, days.")
+    ] = 1,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Print every line (default: 40, largest shortfalls).")
+    ] = False,
+    strict: Annotated[bool, typer.Option(help="Exit 1 when some units are short.")] = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Allocate the week's stock and producers' offers to order lines (no routing).
+
+    Example: foodhub allocate data/montpellier --out allocation/
+    """
+    from api.allocate_command import run_allocate
+
+    configure_logging(verbose)
+    if min_remaining_days < 0:
+        raise _fail(InputError([Problem("--min-remaining-days", "must be >= 0")]))
+    t = _load(territory)
+    try:
+        code = run_allocate(
+            t,
+            out=out,
+            week=_parse_week(week),
+            min_remaining_days=min_remaining_days,
+            show_all=show_all,
+            strict=strict,
+        )
+    except FoodHubError as error:
+        raise _fail(error) from None
+    raise typer.Exit(code=code)
+
+
+@app.command()
+def savings(
+    territory: TerritoryArg,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for the report (created if missing).")
+    ] = Path("savings"),
+    week: Annotated[
+        str | None, typer.Option(help="ISO week, e.g. 2026-W49; default: week in hub.toml.")
+    ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit",
+            help="Solver seconds per day of each coalition; default: all coalitions within"
+            " about 4 minutes, 0.2-1 s per day.",
+        ),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option(help="Permutations for the sampled Shapley value (many organisations).")
+    ] = 200,
+    exact_max: Annotated[
+        int, typer.Option("--exact-max", help="Exact Shapley value up to this many organisations.")
+    ] = 10,
+    unserved_eur: Annotated[
+        float,
+        typer.Option("--unserved-eur", help="Cost of a unit a coalition's fleet cannot deliver."),
+    ] = 5.0,
+    engine: Annotated[str, typer.Option(help="pyvrp, ortools or auto.")] = "pyvrp",
+    seed: Annotated[int, typer.Option(help="Seed of the engines and of the sampling.")] = 0,
+    max_iterations: Annotated[
+        int | None,
+        typer.Option("--max-iterations", help="Iteration limit per day (reproducible runs)."),
+    ] = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Share the pooled week's cost among organisations: Shapley value, core, simple rules.
+
+    Plans the week of every coalition of organisations (its venues, its vehicles);
+    writes savings.md, savings.html, savings.png, savings.json, coalitions.csv.
+
+    Example: foodhub savings data/montpellier --out savings/
+    """
+    from api.savings_command import run_savings
+
+    configure_logging(verbose)
+    problems = [
+        Problem(option, message)
+        for option, message, bad in (
+            ("--time-limit", f"{time_limit} must be > 0 seconds", (time_limit or 1) <= 0),
+            ("--samples", f"{samples} must be >= 2", samples < 2),
+            ("--unserved-eur", f"{unserved_eur:g} must be >= 0", unserved_eur < 0),
+            ("--exact-max", f"{exact_max} must be between 1 and 16", not 1 <= exact_max <= 16),
+            (
+                "--engine",
+                f"{engine} is not one of auto, pyvrp, ortools",
+                engine not in ("auto", "pyvrp", "ortools"),
+            ),
+        )
+        if bad
+    ]
+    if problems:
+        raise _fail(InputError(problems))
+    t = _load(territory)
+    try:
+        code = run_savings(
+            t,
+            out=out,
+            week=_parse_week(week),
+            engine=engine,
+            time_limit_s=time_limit,
+            seed=seed,
+            max_iterations=max_iterations,
+            samples=samples,
+            exact_max_players=exact_max,
+            unserved_unit_eur=unserved_eur,
+        )
+    except FoodHubError as error:
+        raise _fail(error) from None
+    raise typer.Exit(code=code)
+
+
+from api.serve_command import register as _register_server_commands  # noqa: E402
+
+_register_server_commands(app)
+
+from api.bench_command import register as _register_bench_command  # noqa: E402
+
+_register_bench_command(app)

@@ -27,9 +27,12 @@ LP is separable; all products are still solved in one block-diagonal model):
 3. With that total fixed, minimise a small per-unit cost: stock before offers
    (stock is already at the hub, an offer costs a collection), among lots the
    first-expiring first (cost grows with the expiry rank), among offers the
-   producer-days offering the most first (a proxy for fewer producer visits, an
-   LP cannot count visits), and, as a last tie-break, days serving more
-   households.
+   cheapest to collect per unit first: a producer-day's *collection cost* is the
+   round trip hub -> producer -> hub (straight line, km) divided by the units the
+   producer offers that day, so nearer producers and bigger producer-days (fewer
+   visits for the same units) come first (a proxy: an LP cannot count visits,
+   the routing then combines visits into rounds); as a last tie-break, days
+   serving more households.
 4. Within a delivery day, lines of one product are interchangeable for supply:
    the day's units are spread by water-filling on the weighted shortfall rate
    (leximin within the day), then rounded by largest remainder (ties: more
@@ -70,6 +73,7 @@ from typing import Literal
 
 import numpy as np
 
+from geo.distance import great_circle_m
 from geo.errors import InputError, Problem
 from logistics import _checks as checks
 from logistics.allocation_lp import LpOutcome, TransportProblem, solve_flows, solve_levels
@@ -357,13 +361,25 @@ def _supplies(territory: Territory, week: IsoWeek) -> dict[str, list[_Supply]]:
     for offer in territory.offers:
         if offer.quantity > 0:
             merged[(offer.producer_id, offer.product_id, week.date_of(offer.day))] += offer.quantity
-    # fewer visits: producer-days offering the most come first
+    # collection cost per unit: a visit's round trip from the hub (straight line) over
+    # the units the producer offers that day -- nearer and bigger producer-days first
     visit_size: dict[tuple[str, date], int] = defaultdict(int)
     for (producer_id, _, day), quantity in merged.items():
         visit_size[(producer_id, day)] += quantity
+    hub, producers = territory.hub, territory.producers_by_id
+    visit_km = {
+        (producer_id, day): 2e-3
+        * float(
+            great_circle_m(hub.lon, hub.lat, producers[producer_id].lon, producers[producer_id].lat)
+        )
+        / size
+        for (producer_id, day), size in visit_size.items()
+    }
     visit_rank = {
         key: rank
-        for rank, key in enumerate(sorted(visit_size, key=lambda k: (-visit_size[k], k[1], k[0])))
+        for rank, key in enumerate(
+            sorted(visit_size, key=lambda k: (round(visit_km[k], 6), -visit_size[k], k[1], k[0]))
+        )
     }
     for (producer_id, product_id, day), quantity in sorted(merged.items()):
         supply = _Supply(products[product_id], "offer", producer_id, day, None, quantity)
