@@ -343,20 +343,26 @@ class _Loader:
             return
         rows.items.append((cells.row.row, record))
 
-    # -------------------------------------------------------------- hub.toml
-    def _read_hub(self) -> _HubDraft | None:
-        file = "hub.toml"
-        path = self.folder / file
-        if not path.is_file():
-            self.problems.append(Problem(file, "file is missing"))
-            return None
+    def _text(self, file: str) -> str | None:
+        """A file's UTF-8 text, or ``None`` after recording why it cannot be used."""
         try:
-            text = decode_utf8(path.read_bytes())
+            text = decode_utf8((self.folder / file).read_bytes())
         except CellError as error:
             self.problems.append(Problem(file, str(error)))
             return None
         if not text.strip():
             self.problems.append(Problem(file, "file is empty"))
+            return None
+        return text
+
+    # -------------------------------------------------------------- hub.toml
+    def _read_hub(self) -> _HubDraft | None:
+        file = "hub.toml"
+        if not (self.folder / file).is_file():
+            self.problems.append(Problem(file, "file is missing"))
+            return None
+        text = self._text(file)
+        if text is None:
             return None
         try:
             data = tomllib.loads(text)
@@ -455,7 +461,7 @@ class _Loader:
             relative = text_value(column, value, None)
             if relative is None:
                 continue
-            resolved = (path.parent / relative).resolve()
+            resolved = (self.folder / relative).resolve()
             if not resolved.is_file():
                 problem(column, f"file {relative} does not exist (looked for {resolved})")
             network[key] = resolved
@@ -517,18 +523,12 @@ class _Loader:
     # ---------------------------------------------------------- zones.geojson
     def _read_zones(self) -> _Rows:
         file = "zones.geojson"
-        path = self.folder / file
         rows = _Rows()
-        if not path.exists():
+        if not (self.folder / file).exists():
             rows.readable = True
             return rows
-        try:
-            text = decode_utf8(path.read_bytes())
-        except CellError as error:
-            self.problems.append(Problem(file, str(error)))
-            return rows
-        if not text.strip():
-            self.problems.append(Problem(file, "file is empty"))
+        text = self._text(file)
+        if text is None:
             return rows
         try:
             data = json.loads(text)
