@@ -1,0 +1,87 @@
+"""The FastAPI application: :func:`create_app` builds it from :class:`~api.settings.Settings`.
+
+At start-up the secret is checked (no default secret outside dev mode), the data
+directory is created, Alembic migrations are applied, jobs left running by a
+previous server are marked failed, and the job dispatcher starts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+from api.db.engine import open_database
+from api.db.migrate import upgrade_database
+from api.errors import install_error_handlers
+from api.jobs import JobManager, fail_interrupted_jobs
+from api.routes import auth, orders, plans, territory
+from api.settings import Settings, load_settings
+
+__all__ = ["create_app"]
+
+logger = logging.getLogger(__name__)
+
+_DESCRIPTION = """
+Pooled orders, planning jobs and delivery rounds of a food resilience hub.
+
+Authenticate with `POST /auth/token`, then send `Authorization: Bearer <token>`.
+Roles: **coordinator** (everything), **venue** (its own orders and deliveries),
+**producer** (its own offers and crop plan). Every error has the body
+`{"code": ..., "message": ..., "field": ...}`.
+"""
+
+
+class Health(BaseModel):
+    status: str = "ok"
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+    """Build the application (settings from the environment by default).
+
+    Raises
+    ------
+    InputError
+        When the settings are unusable (a default secret outside dev mode).
+    """
+    settings = settings or load_settings()
+    settings.check()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        if migrate:
+            upgrade_database(settings.database_url)
+        database = open_database(settings.database_url)
+        failed = fail_interrupted_jobs(database)
+        if failed:
+            logger.warning("%d planning jobs interrupted by a restart marked failed", failed)
+        jobs = JobManager(database, settings.data_dir, workers=settings.job_workers)
+        jobs.start()
+        app.state.settings = settings
+        app.state.database = database
+        app.state.jobs = jobs
+        try:
+            yield
+        finally:
+            jobs.stop()
+            database.dispose()
+
+    app = FastAPI(
+        title="foodhub",
+        version="0.1.0",
+        description=_DESCRIPTION,
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+
+    @app.get("/health", response_model=Health, tags=["health"], summary="Liveness probe")
+    def health() -> Health:
+        return Health()
+
+    for module in (auth, territory, orders, plans):
+        app.include_router(module.router)
+    return app

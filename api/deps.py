@@ -1,0 +1,78 @@
+"""FastAPI dependencies: the database, the settings and the caller's identity."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from api.auth import Principal, Role, principal_for_token
+from api.db.engine import Database
+from api.errors import ApiError
+from api.settings import Settings
+
+__all__ = [
+    "CurrentUser",
+    "ReadSession",
+    "get_database",
+    "get_settings",
+    "require",
+]
+
+_bearer = HTTPBearer(auto_error=False, description="A token from POST /auth/token.")
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _read_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    with database.read() as session:
+        yield session
+
+
+ReadSession = Annotated[Session, Depends(_read_session)]
+
+
+def _current_user(
+    database: Annotated[Database, Depends(get_database)],
+    settings: Annotated[Settings, Depends(get_settings)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise ApiError(401, "unauthorized", "a bearer token is required")
+    with database.read() as session:
+        principal = principal_for_token(session, credentials.credentials, settings.secret)
+    if principal is None:
+        raise ApiError(401, "unauthorized", "the token is invalid or expired")
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(_current_user)]
+
+
+def require(*roles: Role) -> object:
+    """A dependency that lets only ``roles`` through (403 otherwise)."""
+
+    def _check(user: CurrentUser) -> Principal:
+        if user.role not in roles:
+            raise ApiError(
+                403, "forbidden", f"a {user.role} account may not do this ({', '.join(roles)} only)"
+            )
+        return user
+
+    return Depends(_check)
+
+
+def forbid(message: str) -> ApiError:
+    """The 403 for a resource outside the caller's scope."""
+    return ApiError(403, "forbidden", message)

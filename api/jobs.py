@@ -1,0 +1,367 @@
+"""Planning jobs: a week's plan solved in a worker process within a time budget.
+
+Life of a job::
+
+    queued --(a dispatcher thread starts a process)--> running --> succeeded | failed
+       \\--------------------- DELETE ------------------------> cancelled
+
+* the worker process (:func:`_worker_main`, ``spawn`` start method) reads the territory
+  and the week's active orders from the database, plans with
+  :func:`logistics.week_plan.plan_week`, re-checks the plan with
+  :func:`logistics.check.check_plan`, and stores the published plan (tables, GeoJSON,
+  summary, violations) with the job's result in one transaction;
+* progress (0..1 and a message) is written by the worker after each step;
+* a job over its time budget is killed and marked failed; a cancelled job's
+  process is terminated;
+* at start-up :func:`fail_interrupted_jobs` marks every job left queued or running by
+  a previous server as failed, with the reason, so none stays running forever.
+
+An infeasible week is not a failure: the plan lists unserved orders with reasons.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import multiprocessing
+import queue
+import threading
+import traceback
+import uuid
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+
+from api.db.engine import Database, open_database
+from api.db.models import PlanningJobRow, PlanRow, utc_now
+
+__all__ = [
+    "JobManager",
+    "fail_interrupted_jobs",
+    "job_budget_s",
+    "tables_from_json",
+    "tables_to_json",
+]
+
+logger = logging.getLogger(__name__)
+
+INTERRUPTED = "interrupted: the server stopped while the job was queued or running"
+
+
+def job_budget_s(options: dict[str, Any]) -> float:
+    """Wall-clock budget of a job: seven solver days, twice over, plus loading time."""
+    return 2 * 7 * float(options.get("time_limit_s", 4.0)) + 180.0
+
+
+def fail_interrupted_jobs(database: Database) -> int:
+    """Mark jobs left queued or running by a previous server as failed; return how many."""
+    with database.write() as session:
+        result = session.execute(
+            update(PlanningJobRow)
+            .where(PlanningJobRow.status.in_(("queued", "running")))
+            .values(status="failed", error=INTERRUPTED, finished_at=utc_now())
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------ plan tables
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def tables_to_json(tables: Any) -> dict[str, list[dict[str, Any]]]:
+    """``PlanTables`` as JSON-ready lists of rows (ISO dates and datetimes)."""
+    return {
+        name: [
+            {f.name: _jsonable(getattr(row, f.name)) for f in dataclasses.fields(row)}
+            for row in getattr(tables, name)
+        ]
+        for name in ("routes", "deliveries", "pickups", "unserved")
+    }
+
+
+def tables_from_json(data: dict[str, list[dict[str, Any]]]) -> Any:
+    """The inverse of :func:`tables_to_json`."""
+    from typing import get_type_hints
+
+    from logistics.plan_files import DeliveryLine, PickupLine, PlanTables, RouteStop, UnservedLine
+
+    def rows(kind: type[Any], items: list[dict[str, Any]]) -> tuple[Any, ...]:
+        hints = get_type_hints(kind)
+        out = []
+        for item in items:
+            values = {}
+            for key, value in item.items():
+                if hints[key] is dt.datetime:
+                    value = dt.datetime.fromisoformat(value)
+                elif hints[key] is dt.date:
+                    value = dt.date.fromisoformat(value)
+                values[key] = value
+            out.append(kind(**values))
+        return tuple(out)
+
+    return PlanTables(
+        rows(RouteStop, data["routes"]),
+        rows(DeliveryLine, data["deliveries"]),
+        rows(PickupLine, data["pickups"]),
+        rows(UnservedLine, data["unserved"]),
+    )
+
+
+# ---------------------------------------------------------------- worker
+def _set(database: Database, job_id: str, **values: Any) -> bool:
+    """Update a job still running; return False when it was cancelled meanwhile."""
+    with database.write() as session:
+        result = session.execute(
+            update(PlanningJobRow)
+            .where(PlanningJobRow.id == job_id, PlanningJobRow.status == "running")
+            .values(**values)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _run(database: Database, job_id: str, data_dir: Path) -> None:
+    from api.db.territory_io import territory_from_db
+    from logistics.check import check_plan
+    from logistics.model import IsoWeek
+    from logistics.outputs import routes_geojson
+    from logistics.plan_metrics import plan_figures
+    from logistics.travel import territory_travel_times
+    from logistics.week_plan import PlanOptions, plan_week, week_days
+
+    with database.read() as session:
+        job = session.get(PlanningJobRow, job_id)
+        if job is None:
+            return
+        week_text, options = job.week, dict(job.options)
+        territory = territory_from_db(session, data_dir / "territory", week=week_text)
+    week = IsoWeek.parse(week_text)
+    steps = 3 + len(week_days(week))
+    done = 0
+
+    def progress(message: str) -> None:
+        nonlocal done
+        done += 1
+        _set(database, job_id, progress=min(0.95, done / steps), message=message)
+
+    travel = territory_travel_times(territory, cache_dir=data_dir / "cache")
+    progress("road networks loaded")
+    plan = plan_week(
+        territory,
+        travel,
+        week=week,
+        options=PlanOptions(
+            engine=options.get("engine", "auto"),
+            time_limit_s=float(options.get("time_limit_s", 4.0)),
+            seed=int(options.get("seed", 0)),
+            max_iterations=options.get("max_iterations"),
+        ),
+        progress=progress,
+    )
+    violations = check_plan(territory, plan.tables, travel, week=week)
+    geojson = routes_geojson(territory, plan.tables, travel)
+    summary = plan_figures(territory, plan.tables, week) | {
+        "engine": options.get("engine", "auto"),
+        "engines_used": sorted({d.engine for d in plan.days}),
+        "allocation_status": plan.allocation.status.name.lower(),
+        "approximated_sites": list(plan.approximated_sites),
+        "days": [
+            {
+                "day": d.day.isoformat(),
+                "stops": d.stops,
+                "engine": d.engine,
+                "feasible": d.feasible,
+                "runtime_s": round(d.runtime_s, 2),
+            }
+            for d in plan.days
+        ],
+        "checker_violations": len(violations),
+    }
+    with database.write() as session:
+        job = session.get(PlanningJobRow, job_id)
+        if job is None or job.status != "running":
+            return
+        session.execute(update(PlanRow).where(PlanRow.week == week_text).values(published=False))
+        row = PlanRow(
+            week=week_text,
+            job_id=job_id,
+            published=True,
+            tables=tables_to_json(plan.tables),
+            summary=summary,
+            violations=[
+                {
+                    "kind": v.kind,
+                    "message": v.message,
+                    "day": v.day.isoformat() if v.day else None,
+                    "vehicle_id": v.vehicle_id,
+                    "site_id": v.site_id,
+                    "row": v.row,
+                }
+                for v in violations
+            ],
+            geojson=geojson,
+        )
+        session.add(row)
+        session.flush()
+        job.status = "succeeded"
+        job.progress = 1.0
+        job.plan_id = row.id
+        job.finished_at = utc_now()
+        served, total = summary["orders_served"], summary["orders_total"]
+        job.message = f"planned: {served} of {total} units delivered"
+
+
+def _worker_main(url: str, job_id: str, data_dir: str) -> None:
+    """Entry point of the worker process."""
+    logging.basicConfig(level=logging.WARNING)
+    database = open_database(url)
+    try:
+        _run(database, job_id, Path(data_dir))
+    except Exception as error:  # any failure becomes the job's reason
+        from geo.errors import InputError
+
+        reason = str(error) if isinstance(error, InputError | LookupError) else repr(error)
+        logger.error("job %s failed: %s\n%s", job_id, reason, traceback.format_exc())
+        _set(database, job_id, status="failed", error=reason, finished_at=utc_now())
+    finally:
+        database.dispose()
+
+
+# --------------------------------------------------------------- manager
+class JobManager:
+    """Queues jobs and runs each in its own process, ``workers`` at a time."""
+
+    def __init__(self, database: Database, data_dir: Path, *, workers: int = 1) -> None:
+        self.database = database
+        self.data_dir = data_dir
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._processes: dict[str, BaseProcess] = {}
+        self._lock = threading.Lock()
+        self._context = multiprocessing.get_context("spawn")
+        self._stopping = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._dispatch, name=f"foodhub-jobs-{i}", daemon=True)
+            for i in range(workers)
+        ]
+
+    def start(self) -> None:
+        """Start the dispatcher threads."""
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        """Terminate running workers (their jobs end as failed: interrupted) and stop."""
+        self._stopping.set()
+        for _ in self._threads:
+            self._queue.put(None)
+        with self._lock:
+            processes = list(self._processes.values())
+        for process in processes:
+            process.terminate()
+        for thread in self._threads:
+            thread.join(timeout=10)
+
+    def submit(self, week: str, options: dict[str, Any], user_id: int | None) -> str:
+        """Record a queued job and enqueue it; return its id."""
+        job_id = str(uuid.uuid4())
+        with self.database.write() as session:
+            session.add(
+                PlanningJobRow(
+                    id=job_id,
+                    week=week,
+                    status="queued",
+                    progress=0.0,
+                    message="queued",
+                    options=options,
+                    created_by=user_id,
+                )
+            )
+        self._queue.put(job_id)
+        return job_id
+
+    def cancel(self, job_id: str) -> bool:
+        """Cancel a queued or running job; return False when it had already ended."""
+        with self.database.write() as session:
+            result = session.execute(
+                update(PlanningJobRow)
+                .where(
+                    PlanningJobRow.id == job_id,
+                    PlanningJobRow.status.in_(("queued", "running")),
+                )
+                .values(status="cancelled", message="cancelled", finished_at=utc_now())
+            )
+            changed = bool(result.rowcount)  # type: ignore[attr-defined]
+        with self._lock:
+            process = self._processes.get(job_id)
+        if process is not None:
+            process.terminate()
+        return changed
+
+    def _dispatch(self) -> None:
+        while True:
+            job_id = self._queue.get()
+            if job_id is None:
+                return
+            try:
+                self._run_one(job_id)
+            except Exception:
+                logger.exception("job %s: dispatcher error", job_id)
+
+    def _run_one(self, job_id: str) -> None:
+        with self.database.write() as session:
+            job = session.scalar(select(PlanningJobRow).where(PlanningJobRow.id == job_id))
+            if job is None or job.status != "queued":
+                return
+            job.status = "running"
+            job.started_at = utc_now()
+            job.message = "starting"
+            budget = job_budget_s(job.options)
+        process = self._context.Process(
+            target=_worker_main,
+            args=(self.database.url, job_id, str(self.data_dir)),
+            name=f"foodhub-job-{job_id[:8]}",
+            daemon=True,
+        )
+        with self._lock:
+            self._processes[job_id] = process
+        try:
+            process.start()
+            process.join(timeout=budget)
+            if self._stopping.is_set():
+                process.join(timeout=10)
+                _set(
+                    self.database, job_id, status="failed", error=INTERRUPTED, finished_at=utc_now()
+                )
+            elif process.is_alive():
+                process.terminate()
+                process.join(timeout=10)
+                _set(
+                    self.database,
+                    job_id,
+                    status="failed",
+                    error=f"exceeded its time budget of {budget:.0f} s",
+                    finished_at=utc_now(),
+                )
+            elif process.exitcode != 0:
+                _set(
+                    self.database,
+                    job_id,
+                    status="failed",
+                    error=f"the worker process ended with code {process.exitcode}",
+                    finished_at=utc_now(),
+                )
+            _set(  # only when the worker left the job running
+                self.database,
+                job_id,
+                status="failed",
+                error="the worker process ended without a result",
+                finished_at=utc_now(),
+            )
+        finally:
+            with self._lock:
+                self._processes.pop(job_id, None)

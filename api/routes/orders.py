@@ -1,0 +1,357 @@
+"""Order windows and orders: a venue places, changes and cancels its order until the cut-off.
+
+``POST /orders`` takes an ``Idempotency-Key`` header: a retried request with the
+same key (same venue, same body) returns the order made the first time (200) instead
+of making a second one; the same key with another body is a 409.  Every change of
+an order is kept in ``/orders/{id}/history`` (who, when, the lines after the change).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Response
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.auth import Principal
+from api.db.engine import Database
+from api.db.models import (
+    OrderEventRow,
+    OrderLineRow,
+    OrderRow,
+    OrderWindowRow,
+    ProductRow,
+    VenueRow,
+    utc_now,
+)
+from api.deps import CurrentUser, ReadSession, forbid, get_database, require
+from api.errors import ApiError, error_responses
+from api.schemas.common import Week
+from api.schemas.orders import (
+    OrderCreate,
+    OrderEventPublic,
+    OrderLineIn,
+    OrderPublic,
+    OrderUpdate,
+    OrderWindowCreate,
+    OrderWindowPublic,
+    OrderWindowUpdate,
+)
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["orders"])
+Coordinator = Annotated[Principal, require("coordinator")]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
+# ----------------------------------------------------------------- windows
+def _window_public(row: OrderWindowRow) -> OrderWindowPublic:
+    return OrderWindowPublic(week=row.week, cutoff_at=row.cutoff_at, open=utc_now() < row.cutoff_at)
+
+
+@router.get(
+    "/order-windows",
+    response_model=list[OrderWindowPublic],
+    responses=error_responses(401),
+    summary="Order windows: the weeks one may order for, and their cut-off",
+)
+def list_windows(session: ReadSession, _user: CurrentUser) -> list[OrderWindowPublic]:
+    rows = session.scalars(select(OrderWindowRow).order_by(OrderWindowRow.week))
+    return [_window_public(r) for r in rows]
+
+
+@router.post(
+    "/order-windows",
+    response_model=OrderWindowPublic,
+    status_code=201,
+    responses=error_responses(401, 403, 409, 422),
+    summary="Open a week for orders (coordinator)",
+)
+def create_window(
+    body: OrderWindowCreate, database: DatabaseDep, _user: Coordinator
+) -> OrderWindowPublic:
+    try:
+        with database.write() as session:
+            if session.scalar(select(OrderWindowRow).where(OrderWindowRow.week == body.week)):
+                raise ApiError(409, "already_exists", f"{body.week} has a window", "week")
+            row = OrderWindowRow(week=body.week, cutoff_at=body.cutoff_at)
+            session.add(row)
+    except IntegrityError:
+        raise ApiError(409, "already_exists", f"{body.week} has a window", "week") from None
+    return _window_public(row)
+
+
+@router.patch(
+    "/order-windows/{week}",
+    response_model=OrderWindowPublic,
+    responses=error_responses(401, 403, 404, 422),
+    summary="Move a week's cut-off (coordinator)",
+)
+def update_window(
+    week: Week, body: OrderWindowUpdate, database: DatabaseDep, _user: Coordinator
+) -> OrderWindowPublic:
+    with database.write() as session:
+        row = session.scalar(select(OrderWindowRow).where(OrderWindowRow.week == week))
+        if row is None:
+            raise ApiError(404, "not_found", f"no order window for {week}")
+        row.cutoff_at = body.cutoff_at
+    return _window_public(row)
+
+
+# ------------------------------------------------------------------ orders
+def _lines_json(lines: list[OrderLineIn]) -> list[dict[str, Any]]:
+    return [{"product_id": x.product_id, "quantity": x.quantity} for x in lines]
+
+
+def _check_products(session: Session, lines: list[OrderLineIn]) -> None:
+    wanted = {x.product_id for x in lines}
+    known = set(session.scalars(select(ProductRow.id).where(ProductRow.id.in_(wanted))))
+    for i, line in enumerate(lines):
+        if line.product_id not in known:
+            raise ApiError(
+                422,
+                "unknown_product",
+                f"no product {line.product_id}",
+                f"lines.{i}.product_id",
+            )
+
+
+def _check_window(session: Session, week: str, user: Principal) -> None:
+    window = session.scalar(select(OrderWindowRow).where(OrderWindowRow.week == week))
+    if window is None:
+        raise ApiError(409, "no_order_window", f"{week} is not open for orders", "week")
+    if user.role != "coordinator" and utc_now() >= window.cutoff_at:
+        raise ApiError(
+            409,
+            "order_window_closed",
+            f"the cut-off of {week} ({window.cutoff_at.isoformat()}) has passed",
+            "week",
+        )
+
+
+def _event(order: OrderRow, user: Principal, action: str) -> OrderEventRow:
+    return OrderEventRow(
+        order_id=order.id,
+        user_id=user.user_id,
+        username=user.username,
+        action=action,
+        version=order.version,
+        at=order.updated_at,
+        lines=[{"product_id": x.product_id, "quantity": x.quantity} for x in order.lines],
+    )
+
+
+def _request_hash(venue_id: str, body: OrderCreate) -> str:
+    text = json.dumps([venue_id, body.week, _lines_json(body.lines)], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _replay(session: Session, venue_id: str, key: str, digest: str) -> OrderRow | None:
+    order = session.scalar(
+        select(OrderRow).where(OrderRow.venue_id == venue_id, OrderRow.idempotency_key == key)
+    )
+    if order is not None and order.request_hash != digest:
+        raise ApiError(
+            409,
+            "idempotency_conflict",
+            "this Idempotency-Key was used for another request",
+            "Idempotency-Key",
+        )
+    return order
+
+
+@router.post(
+    "/orders",
+    response_model=OrderPublic,
+    status_code=201,
+    responses={
+        200: {"model": OrderPublic, "description": "A retry: the order made the first time"},
+        **error_responses(401, 403, 409, 422),
+    },
+    summary="Place an order for a week (venue for itself, or coordinator)",
+)
+def place_order(
+    body: OrderCreate,
+    response: Response,
+    database: DatabaseDep,
+    user: CurrentUser,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            min_length=1,
+            max_length=200,
+            description="Any unique string; a retry with the same key never duplicates.",
+        ),
+    ] = None,
+) -> OrderRow:
+    if user.role == "producer":
+        raise forbid("a producer account may not place orders")
+    venue_id = body.venue_id
+    if user.role == "venue":
+        if venue_id not in (None, user.venue_id):
+            raise forbid(f"this account may not order for venue {venue_id}")
+        venue_id = user.venue_id
+    if venue_id is None:
+        raise ApiError(422, "validation_error", "venue_id is required", "venue_id")
+    digest = _request_hash(venue_id, body)
+    if idempotency_key is not None:
+        with database.read() as session:
+            existing = _replay(session, venue_id, idempotency_key, digest)
+        if existing is not None:
+            response.status_code = 200
+            return existing
+    try:
+        with database.write() as session:
+            if idempotency_key is not None:
+                existing = _replay(session, venue_id, idempotency_key, digest)
+                if existing is not None:
+                    response.status_code = 200
+                    return existing
+            if session.get(VenueRow, venue_id) is None:
+                raise ApiError(422, "unknown_venue", f"no venue {venue_id}", "venue_id")
+            _check_products(session, body.lines)
+            _check_window(session, body.week, user)
+            now = utc_now()
+            order = OrderRow(
+                week=body.week,
+                venue_id=venue_id,
+                idempotency_key=idempotency_key,
+                request_hash=digest,
+                created_by=user.user_id,
+                created_at=now,
+                updated_at=now,
+                lines=[
+                    OrderLineRow(product_id=x.product_id, quantity=x.quantity) for x in body.lines
+                ],
+            )
+            session.add(order)
+            session.flush()
+            session.add(_event(order, user, "created"))
+    except IntegrityError:  # a concurrent retry with the same key won the race
+        if idempotency_key is None:
+            raise
+        with database.read() as session:
+            existing = _replay(session, venue_id, idempotency_key, digest)
+        if existing is None:
+            raise
+        response.status_code = 200
+        return existing
+    return order
+
+
+def _scoped_order(session: Session, order_id: int, user: Principal) -> OrderRow:
+    if user.role == "producer":
+        raise forbid("a producer account may not read orders")
+    order = session.get(OrderRow, order_id)
+    if order is None:
+        raise ApiError(404, "not_found", f"no order {order_id}")
+    if user.role == "venue" and order.venue_id != user.venue_id:
+        raise forbid(f"order {order_id} belongs to another venue")
+    return order
+
+
+@router.get(
+    "/orders",
+    response_model=list[OrderPublic],
+    responses=error_responses(401, 403, 422),
+    summary="Orders (a venue sees its own)",
+)
+def list_orders(
+    session: ReadSession,
+    user: CurrentUser,
+    week: Annotated[Week | None, Query()] = None,
+    status: Annotated[str | None, Query(pattern="^(active|cancelled)$")] = None,
+) -> list[OrderRow]:
+    if user.role == "producer":
+        raise forbid("a producer account may not read orders")
+    query = select(OrderRow).order_by(OrderRow.id)
+    if user.role == "venue":
+        query = query.where(OrderRow.venue_id == user.venue_id)
+    if week is not None:
+        query = query.where(OrderRow.week == week)
+    if status is not None:
+        query = query.where(OrderRow.status == status)
+    return list(session.scalars(query))
+
+
+@router.get(
+    "/orders/{order_id}",
+    response_model=OrderPublic,
+    responses=error_responses(401, 403, 404),
+    summary="One order",
+)
+def get_order(order_id: int, session: ReadSession, user: CurrentUser) -> OrderRow:
+    return _scoped_order(session, order_id, user)
+
+
+@router.get(
+    "/orders/{order_id}/history",
+    response_model=list[OrderEventPublic],
+    responses=error_responses(401, 403, 404),
+    summary="Audit trail of an order: every change, who and when",
+)
+def order_history(order_id: int, session: ReadSession, user: CurrentUser) -> list[OrderEventRow]:
+    _scoped_order(session, order_id, user)
+    return list(
+        session.scalars(
+            select(OrderEventRow)
+            .where(OrderEventRow.order_id == order_id)
+            .order_by(OrderEventRow.id)
+        )
+    )
+
+
+@router.patch(
+    "/orders/{order_id}",
+    response_model=OrderPublic,
+    responses=error_responses(401, 403, 404, 409, 422),
+    summary="Replace an order's lines before the cut-off",
+)
+def modify_order(
+    order_id: int, body: OrderUpdate, database: DatabaseDep, user: CurrentUser
+) -> OrderRow:
+    with database.write() as session:
+        order = _scoped_order(session, order_id, user)
+        if order.status != "active":
+            raise ApiError(409, "order_cancelled", f"order {order_id} is cancelled")
+        if body.version is not None and body.version != order.version:
+            raise ApiError(
+                409,
+                "version_conflict",
+                f"order {order_id} is at version {order.version}, not {body.version}",
+                "version",
+            )
+        _check_products(session, body.lines)
+        _check_window(session, order.week, user)
+        order.lines = [
+            OrderLineRow(product_id=x.product_id, quantity=x.quantity) for x in body.lines
+        ]
+        order.version += 1
+        order.updated_at = utc_now()
+        session.flush()
+        session.add(_event(order, user, "modified"))
+    return order
+
+
+@router.delete(
+    "/orders/{order_id}",
+    response_model=OrderPublic,
+    responses=error_responses(401, 403, 404, 409),
+    summary="Cancel an order before the cut-off (kept, with status cancelled)",
+)
+def cancel_order(order_id: int, database: DatabaseDep, user: CurrentUser) -> OrderRow:
+    with database.write() as session:
+        order = _scoped_order(session, order_id, user)
+        if order.status == "cancelled":
+            return order
+        _check_window(session, order.week, user)
+        order.status = "cancelled"
+        order.version += 1
+        order.updated_at = utc_now()
+        session.add(_event(order, user, "cancelled"))
+    return order

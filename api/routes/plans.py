@@ -1,0 +1,378 @@
+"""Planning jobs, the published rounds of a week, a venue's deliveries, crop plans."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.auth import Principal
+from api.db.engine import Database
+from api.db.models import CropPlanRow, PlanningJobRow, PlanRow, ProducerRow, VenueRow, utc_now
+from api.deps import CurrentUser, ReadSession, forbid, get_database, get_settings, require
+from api.errors import ApiError, error_responses
+from api.jobs import JobManager, tables_from_json
+from api.schemas.common import Id, Week
+from api.schemas.plans import (
+    CropPlanPublic,
+    CropPlanUpload,
+    Item,
+    JobCreate,
+    JobPublic,
+    Load,
+    PlanPublic,
+    RoutePublic,
+    StepPublic,
+    UnassignedPublic,
+    VenueDelivery,
+    VenueDeliveryPublic,
+)
+from api.settings import Settings
+
+__all__ = ["router"]
+
+router = APIRouter()
+Coordinator = Annotated[Principal, require("coordinator")]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
+def _jobs(request: Request) -> JobManager:
+    manager: JobManager = request.app.state.jobs
+    return manager
+
+
+# -------------------------------------------------------------------- jobs
+@router.post(
+    "/planning-jobs",
+    response_model=JobPublic,
+    status_code=202,
+    responses=error_responses(401, 403, 409, 422),
+    tags=["planning"],
+    summary="Start planning a week (coordinator); poll the job for progress",
+)
+def start_job(
+    body: JobCreate,
+    request: Request,
+    database: DatabaseDep,
+    settings: Annotated[Settings, Depends(get_settings)],
+    user: Coordinator,
+) -> Any:
+    if body.time_limit_s > settings.job_time_limit_s:
+        raise ApiError(
+            422,
+            "time_limit_too_long",
+            f"at most {settings.job_time_limit_s:g} s per day on this server",
+            "time_limit_s",
+        )
+    with database.read() as session:
+        active = session.scalar(
+            select(PlanningJobRow.id).where(
+                PlanningJobRow.week == body.week,
+                PlanningJobRow.status.in_(("queued", "running")),
+            )
+        )
+    if active is not None:
+        raise ApiError(409, "job_running", f"job {active} is already planning {body.week}", "week")
+    job_id = _jobs(request).submit(body.week, body.model_dump(exclude={"week"}), user.user_id)
+    with database.read() as session:
+        return session.get(PlanningJobRow, job_id)
+
+
+@router.get(
+    "/planning-jobs",
+    response_model=list[JobPublic],
+    responses=error_responses(401, 403),
+    tags=["planning"],
+    summary="Planning jobs, newest first (coordinator)",
+)
+def list_jobs(session: ReadSession, _user: Coordinator) -> list[Any]:
+    return list(
+        session.scalars(
+            select(PlanningJobRow).order_by(PlanningJobRow.created_at.desc()).limit(100)
+        )
+    )
+
+
+@router.get(
+    "/planning-jobs/{job_id}",
+    response_model=JobPublic,
+    responses=error_responses(401, 403, 404),
+    tags=["planning"],
+    summary="Status and progress of a job (coordinator)",
+)
+def get_job(job_id: str, session: ReadSession, _user: Coordinator) -> Any:
+    job = session.get(PlanningJobRow, job_id)
+    if job is None:
+        raise ApiError(404, "not_found", f"no job {job_id}")
+    return job
+
+
+@router.delete(
+    "/planning-jobs/{job_id}",
+    response_model=JobPublic,
+    responses=error_responses(401, 403, 404, 409),
+    tags=["planning"],
+    summary="Cancel a queued or running job (coordinator)",
+)
+def cancel_job(job_id: str, request: Request, database: DatabaseDep, _user: Coordinator) -> Any:
+    with database.read() as session:
+        job = session.get(PlanningJobRow, job_id)
+    if job is None:
+        raise ApiError(404, "not_found", f"no job {job_id}")
+    if not _jobs(request).cancel(job_id):
+        raise ApiError(409, "job_finished", f"job {job_id} has already ended ({job.status})")
+    with database.read() as session:
+        return session.get(PlanningJobRow, job_id)
+
+
+# ------------------------------------------------------------------ rounds
+def _published(session: Session, week: str) -> PlanRow:
+    plan = session.scalar(
+        select(PlanRow)
+        .where(PlanRow.week == week, PlanRow.published.is_(True))
+        .order_by(PlanRow.id.desc())
+        .limit(1)
+    )
+    if plan is None:
+        raise ApiError(404, "no_plan", f"no published plan for {week}", "week")
+    return plan
+
+
+def _plan_public(plan: PlanRow) -> PlanPublic:
+    tables = plan.tables
+    items: dict[tuple[str, str, int], list[Item]] = defaultdict(list)
+    for line in tables["deliveries"]:
+        key = (line["day"], line["vehicle_id"], line["seq"])
+        items[key].append(Item(product_id=line["product_id"], quantity=line["quantity"]))
+    for line in tables["pickups"]:
+        key = (line["day"], line["vehicle_id"], line["seq"])
+        items[key].append(Item(product_id=line["product_id"], quantity=line["quantity"]))
+    by_row: dict[int, list[str]] = defaultdict(list)
+    for violation in plan.violations:
+        if violation.get("row") is not None:
+            by_row[int(violation["row"])].append(violation["message"])
+    routes: dict[tuple[str, str], list[StepPublic]] = defaultdict(list)
+    for row_number, stop in enumerate(tables["routes"], start=2):
+        routes[(stop["day"], stop["vehicle_id"])].append(
+            StepPublic(
+                type=stop["action"],
+                trip=stop["trip"],
+                seq=stop["seq"],
+                site_id=stop["site_id"],
+                site_kind=stop["site_kind"],
+                arrival=stop["arrival"],
+                service_start=stop["service_start"],
+                departure=stop["departure"],
+                distance_m=stop["distance_m"],
+                duration_s=stop["duration_s"],
+                load=Load(
+                    kg=stop["load_kg"],
+                    l=stop["load_l"],
+                    chilled_l=stop["chilled_l"],
+                    frozen_l=stop["frozen_l"],
+                ),
+                items=items.get((stop["day"], stop["vehicle_id"], stop["seq"]), []),
+                violations=by_row.get(row_number, []),
+            )
+        )
+    return PlanPublic(
+        plan_id=plan.id,
+        week=plan.week,
+        job_id=plan.job_id,
+        created_at=plan.created_at,
+        summary=plan.summary,
+        routes=[
+            RoutePublic(
+                day=day,  # type: ignore[arg-type]
+                vehicle_id=vehicle_id,
+                distance_m=sum(s.distance_m for s in steps),
+                duration_s=sum(s.duration_s for s in steps),
+                steps=steps,
+            )
+            for (day, vehicle_id), steps in routes.items()
+        ],
+        unassigned=[UnassignedPublic(**u) for u in tables["unserved"]],
+        violations=[v["message"] for v in plan.violations],
+    )
+
+
+@router.get(
+    "/weeks/{week}/rounds",
+    response_model=PlanPublic,
+    responses=error_responses(401, 403, 404, 422),
+    tags=["rounds"],
+    summary="The week's published rounds: steps with arrival, load, items, violations",
+)
+def get_rounds(week: Week, session: ReadSession, _user: Coordinator) -> PlanPublic:
+    return _plan_public(_published(session, week))
+
+
+@router.get(
+    "/weeks/{week}/rounds.geojson",
+    responses={
+        200: {"content": {"application/geo+json": {}}, "description": "FeatureCollection"},
+        **error_responses(401, 403, 404, 422),
+    },
+    tags=["rounds"],
+    summary="The week's rounds as GeoJSON (road-following lines, stops, sites)",
+)
+def get_rounds_geojson(week: Week, session: ReadSession, _user: Coordinator) -> Response:
+    import json
+
+    plan = _published(session, week)
+    return Response(json.dumps(plan.geojson, ensure_ascii=False), media_type="application/geo+json")
+
+
+@router.get(
+    "/weeks/{week}/rounds.csv",
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "routes.csv of the plan"},
+        **error_responses(401, 403, 404, 422),
+    },
+    tags=["rounds"],
+    summary="The week's rounds as routes.csv (one row per stop)",
+)
+def get_rounds_csv(week: Week, session: ReadSession, _user: Coordinator) -> Response:
+    from logistics.plan_files import write_plan_tables
+
+    plan = _published(session, week)
+    with tempfile.TemporaryDirectory() as folder:
+        write_plan_tables(tables_from_json(plan.tables), Path(folder))
+        text = (Path(folder) / "routes.csv").read_text(encoding="utf-8")
+    return Response(text, media_type="text/csv; charset=utf-8")
+
+
+@router.get(
+    "/weeks/{week}/sheets/{day}/{vehicle_id}.pdf",
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "Driver sheet (PDF)"},
+        **error_responses(401, 403, 404, 422),
+    },
+    tags=["rounds"],
+    summary="The driver sheet of one round (PDF)",
+)
+def get_sheet(
+    week: Week,
+    day: Annotated[str, PathParam(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-12-01"])],
+    vehicle_id: Id,
+    database: DatabaseDep,
+    settings: Annotated[Settings, Depends(get_settings)],
+    _user: Coordinator,
+) -> FileResponse:
+    import datetime as dt
+
+    from api.db.territory_io import territory_from_db
+    from logistics.outputs import write_driver_sheet
+
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError:
+        raise ApiError(422, "validation_error", f"{day} is not a date", "day") from None
+    with database.read() as session:
+        plan = _published(session, week)
+        path = settings.data_dir / "plans" / str(plan.id) / "sheets" / f"{day}_{vehicle_id}.pdf"
+        if not path.exists():
+            rounds = {(s["day"], s["vehicle_id"]) for s in plan.tables["routes"]}
+            if (day, vehicle_id) not in rounds:
+                raise ApiError(404, "not_found", f"no round of {vehicle_id} on {day}")
+            territory = territory_from_db(session, settings.data_dir / "territory", week=week)
+            partial = path.with_suffix(".part")
+            write_driver_sheet(
+                partial,
+                territory,
+                tables_from_json(plan.tables),
+                date,
+                vehicle_id,
+                geojson=plan.geojson,
+            )
+            partial.replace(path)
+    return FileResponse(path, media_type="application/pdf", filename=path.name)
+
+
+@router.get(
+    "/venues/{venue_id}/deliveries/{week}",
+    response_model=VenueDeliveryPublic,
+    responses=error_responses(401, 403, 404, 422),
+    tags=["rounds"],
+    summary="A venue's delivery day, ETA and items in the week's published plan",
+)
+def venue_deliveries(
+    venue_id: Id, week: Week, session: ReadSession, user: CurrentUser
+) -> VenueDeliveryPublic:
+    if user.role == "producer" or (user.role == "venue" and user.venue_id != venue_id):
+        raise forbid(f"this account may not read the deliveries of venue {venue_id}")
+    if session.get(VenueRow, venue_id) is None:
+        raise ApiError(404, "not_found", f"no venue {venue_id}")
+    plan = _published(session, week)
+    items: dict[tuple[str, str, int], list[Item]] = defaultdict(list)
+    for line in plan.tables["deliveries"]:
+        if line["venue_id"] == venue_id:
+            key = (line["day"], line["vehicle_id"], line["seq"])
+            items[key].append(Item(product_id=line["product_id"], quantity=line["quantity"]))
+    deliveries = [
+        VenueDelivery(
+            day=stop["day"],
+            eta=stop["arrival"],
+            service_start=stop["service_start"],
+            vehicle_id=stop["vehicle_id"],
+            items=items[(stop["day"], stop["vehicle_id"], stop["seq"])],
+        )
+        for stop in plan.tables["routes"]
+        if stop["site_id"] == venue_id and (stop["day"], stop["vehicle_id"], stop["seq"]) in items
+    ]
+    return VenueDeliveryPublic(
+        week=week,
+        venue_id=venue_id,
+        deliveries=deliveries,
+        unserved=[
+            UnassignedPublic(**u) for u in plan.tables["unserved"] if u["venue_id"] == venue_id
+        ],
+    )
+
+
+# -------------------------------------------------------------- crop plans
+@router.put(
+    "/producers/{producer_id}/crop-plan",
+    response_model=CropPlanPublic,
+    responses=error_responses(401, 403, 404, 422),
+    tags=["crop plans"],
+    summary="Publish a producer's crop plan (coordinator)",
+)
+def put_crop_plan(
+    producer_id: Id, body: CropPlanUpload, database: DatabaseDep, user: Coordinator
+) -> Any:
+    with database.write() as session:
+        if session.get(ProducerRow, producer_id) is None:
+            raise ApiError(404, "not_found", f"no producer {producer_id}")
+        row = session.scalar(select(CropPlanRow).where(CropPlanRow.producer_id == producer_id))
+        if row is None:
+            row = CropPlanRow(producer_id=producer_id, season=body.season, document={})
+            session.add(row)
+        row.season = body.season
+        row.document = body.document
+        row.updated_by = user.user_id
+        row.updated_at = utc_now()
+    return row
+
+
+@router.get(
+    "/producers/{producer_id}/crop-plan",
+    response_model=CropPlanPublic,
+    responses=error_responses(401, 403, 404),
+    tags=["crop plans"],
+    summary="A producer's crop plan (that producer, or coordinator)",
+)
+def get_crop_plan(producer_id: Id, session: ReadSession, user: CurrentUser) -> Any:
+    if user.role == "venue" or (user.role == "producer" and user.producer_id != producer_id):
+        raise forbid(f"this account may not read the crop plan of {producer_id}")
+    row = session.scalar(select(CropPlanRow).where(CropPlanRow.producer_id == producer_id))
+    if row is None:
+        raise ApiError(404, "not_found", f"no crop plan for producer {producer_id}")
+    return row
