@@ -18,7 +18,9 @@ coalition ``S`` is
 * Units the *supply* cannot cover (stock shortage, expiry) are not a logistics cost:
   they are left out.  Units the allocation gave S but S's vehicles could not deliver
   (no vehicle on the venue's days, a bike-only venue and no bike, capacity, zone,
-  time windows) cost ``unserved_unit_eur`` each, default :data:`UNSERVED_UNIT_EUR`
+  time windows), and units of producers' offers it was to collect but could not
+  (no vehicle with the right compartment that day: the planner only logs those), cost
+  ``unserved_unit_eur`` each, default :data:`UNSERVED_UNIT_EUR`
   -- the order of magnitude of sending one crate by a courier or a share of a
   rented van-day.  So ``c`` stays comparable between a coalition that delivers
   everything and one that cannot.
@@ -28,9 +30,11 @@ coalition ``S`` is
 The pooled cost shared is ``c(N)`` (the same function, so shares sum to it exactly);
 the stand-alone cost of organisation ``i`` is ``c({i})``, its saving
 ``c({i}) - share_i``.  Shares: the Shapley value (exact from every coalition up to
-``exact_max_players``, else permutation sampling with a confidence interval), and
-two reference rules: proportional to stand-alone cost, proportional to the units
-ordered.  Each is checked against the core (no coalition pays more than alone).
+``exact_max_players``, else permutation sampling with a confidence interval), two
+reference rules: proportional to stand-alone cost, proportional to the units
+ordered, and, when every coalition is known, a least-core allocation (in the core
+whenever the core is not empty).  Each is checked against the core (no coalition
+pays more than alone).
 
 Limitations: routing is a heuristic with a time limit, so ``c`` is an upper bound
 with noise (a coalition may come out slightly dearer than a superset would
@@ -102,6 +106,10 @@ UNSERVED_UNIT_EUR = 5.0
 
 _CORE_TOL_EUR = 0.01
 
+LEAST_CORE_RULE = "least core"
+"""Name of the rule that minimises the largest excess ``x(S) - c(S)`` (exact games only):
+in the core whenever the core is not empty; one optimal allocation of the LP, not unique."""
+
 
 @dataclass(frozen=True)
 class CoalitionOutcome:
@@ -115,9 +123,9 @@ class CoalitionOutcome:
         ``c(S)``: rounds cost plus unserved penalty, euros.
     rounds_cost_eur, distance_km, duration_h, rounds
         Figures of the rounds (vehicle-days).
-    delivered_units, unserved_units, supply_shortfall_units
-        Units delivered; units the fleet could not deliver (penalised); units the
-        supply could not cover (not penalised).
+    delivered_units, unserved_units, missed_pickup_units, supply_shortfall_units
+        Units delivered; units the fleet could not deliver and offer units it could
+        not collect (both penalised); units the supply could not cover (not penalised).
     runtime_s
         Wall time of planning the coalition's week, seconds.
     """
@@ -130,6 +138,7 @@ class CoalitionOutcome:
     rounds: int
     delivered_units: int
     unserved_units: int
+    missed_pickup_units: int
     supply_shortfall_units: int
     runtime_s: float
 
@@ -250,10 +259,10 @@ class CoalitionCosts:
         vehicles = [v for v in self.territory.vehicles if v.organisation_id in coalition]
         ordered = sum(self._ordered.get(p, 0) for p in coalition)
         if not venues:
-            return CoalitionOutcome(members, 0.0, 0.0, 0.0, 0.0, 0, 0, 0, 0, 0.0)
+            return CoalitionOutcome(members, 0.0, 0.0, 0.0, 0.0, 0, 0, 0, 0, 0, 0.0)
         if not vehicles:
             return CoalitionOutcome(
-                members, self.unserved_unit_eur * ordered, 0.0, 0.0, 0.0, 0, 0, ordered, 0, 0.0
+                members, self.unserved_unit_eur * ordered, 0.0, 0.0, 0.0, 0, 0, ordered, 0, 0, 0.0
             )
         quiet = _DropRepeatedNetworkWarnings()
         week_logger = logging.getLogger("logistics.week_plan")
@@ -274,15 +283,18 @@ class CoalitionCosts:
         delivered = sum(d.quantity for d in plan.tables.deliveries)
         shortfall = plan.allocation.shortfall
         unserved = max(sum(u.quantity for u in plan.tables.unserved) - shortfall, 0)
+        to_collect = sum(p.quantity for p in plan.allocation.pickups)
+        missed = max(to_collect - sum(p.quantity for p in plan.tables.pickups), 0)
         outcome = CoalitionOutcome(
             members,
-            figures.cost_eur + self.unserved_unit_eur * unserved,
+            figures.cost_eur + self.unserved_unit_eur * (unserved + missed),
             figures.cost_eur,
             figures.distance_km,
             figures.duration_h,
             figures.rounds,
             delivered,
             unserved,
+            missed,
             shortfall,
             time.perf_counter() - started,
         )
@@ -432,18 +444,21 @@ def savings_analysis(
     value = shapley(
         players, cached, exact_max_players=exact_max_players, samples=samples, seed=seed
     )
-    rules = (
+    rules: tuple[Shares, ...] = (
         value,
         proportional(pooled, standalone, rule="proportional to stand-alone cost"),
         proportional(
             pooled, {p: float(v) for p, v in volume.items()}, rule="proportional to units ordered"
         ),
     )
+    epsilon = None
+    if exact:
+        epsilon, stable = least_core(players, cached)
+        rules += (Shares(LEAST_CORE_RULE, stable, dict.fromkeys(players, 0.0)),)
     known = None if exact else [s for s in cached.values if s and s != grand]
     checks = tuple(
         core_check(players, cached, r.values, coalitions=known, tol=_CORE_TOL_EUR) for r in rules
     )
-    epsilon = least_core(players, cached)[0] if exact else None
     outcomes = costs.outcomes.values() if costs is not None else ()
     names = {o.id: o.name for o in territory.organisations}
     return SavingsReport(
@@ -478,8 +493,15 @@ def _eur(x: float) -> str:
     return f"{x:,.2f}".replace(",", " ")
 
 
+_SHORT = {
+    "proportional to stand-alone cost": "prop. stand-alone EUR",
+    "proportional to units ordered": "prop. units EUR",
+    LEAST_CORE_RULE: "least core EUR",
+}
+
+
 def _rows(report: SavingsReport) -> list[dict[str, str]]:
-    value, by_cost, by_volume = report.shares
+    value, *others = report.shares
     rows = []
     for p in report.players:
         alone, share = report.standalone[p], value.values[p]
@@ -493,8 +515,7 @@ def _rows(report: SavingsReport) -> list[dict[str, str]]:
                 "stand-alone EUR": _eur(alone),
                 "Shapley share EUR": _eur(share) + ci,
                 "saving EUR": f"{_eur(saving)} ({pct})",
-                "prop. stand-alone EUR": _eur(by_cost.values[p]),
-                "prop. units EUR": _eur(by_volume.values[p]),
+                **{_SHORT.get(r.rule, r.rule): _eur(r.values[p]) for r in others},
             }
         )
     total_saving = report.standalone_total - report.pooled_cost
@@ -506,8 +527,7 @@ def _rows(report: SavingsReport) -> list[dict[str, str]]:
             "stand-alone EUR": _eur(report.standalone_total),
             "Shapley share EUR": _eur(value.total),
             "saving EUR": f"{_eur(total_saving)} ({pct})",
-            "prop. stand-alone EUR": _eur(by_cost.total),
-            "prop. units EUR": _eur(by_volume.total),
+            **{_SHORT.get(r.rule, r.rule): _eur(r.total) for r in others},
         }
     )
     return rows
@@ -570,7 +590,7 @@ def _chart_png(report: SavingsReport) -> bytes:
             penalty,
             width,
             bottom=rounds,
-            label="stand-alone cost: units its fleet cannot deliver",
+            label="stand-alone cost: units its fleet cannot deliver or collect",
             color="#d9d9d9",
             hatch="//",
             edgecolor="#9e9e9e",
@@ -598,7 +618,7 @@ def _intro(report: SavingsReport) -> list[str]:
         f" {_eur(report.standalone_total)} EUR; pooling saves {_eur(saving)} EUR ({pct:.1f}%).",
         f"Cost of a coalition = its rounds (vehicle-day fixed cost + km + hours) serving its"
         f" venues with its own vehicles, + {s['unserved_unit_eur']} EUR per unit its fleet cannot"
-        " deliver (units the stock cannot cover are not counted).",
+        " deliver or collect (units the stock cannot cover are not counted).",
         f"Shapley value: {s['shapley']}; {s['coalitions_planned']} coalitions planned with"
         f" {s['engine']}, {s['time_limit_s_per_day']} s per day, seed {s['seed']}"
         f"{', ' + str(s['max_iterations']) + ' iterations per day' if s['max_iterations'] else ''};"
@@ -621,12 +641,14 @@ def _markdown(report: SavingsReport, names: Callable[[frozenset[str]], str]) -> 
         lines += [
             "## Coalitions planned",
             "",
-            "| coalition | cost EUR | rounds EUR | km | rounds | delivered | unserved |",
-            "|---|---:|---:|---:|---:|---:|---:|",
+            "| coalition | cost EUR | rounds EUR | km | rounds | delivered | unserved"
+            " | pickups missed |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         lines += [
             f"| {' + '.join(c.members)} | {_eur(c.cost_eur)} | {_eur(c.rounds_cost_eur)}"
-            f" | {c.distance_km:.1f} | {c.rounds} | {c.delivered_units} | {c.unserved_units} |"
+            f" | {c.distance_km:.1f} | {c.rounds} | {c.delivered_units} | {c.unserved_units}"
+            f" | {c.missed_pickup_units} |"
             for c in report.coalitions
         ]
         lines.append("")
@@ -737,6 +759,7 @@ def write_savings_report(report: SavingsReport, out: Path) -> list[Path]:
                 "rounds",
                 "delivered_units",
                 "unserved_units",
+                "missed_pickup_units",
                 "supply_shortfall_units",
                 "runtime_s",
             ]
@@ -753,6 +776,7 @@ def write_savings_report(report: SavingsReport, out: Path) -> list[Path]:
                     c.rounds,
                     c.delivered_units,
                     c.unserved_units,
+                    c.missed_pickup_units,
                     c.supply_shortfall_units,
                     f"{c.runtime_s:.2f}",
                 ]

@@ -46,7 +46,8 @@ def test_report_with_an_injected_game(territory: Territory, tmp_path: Path) -> N
     assert by_cost == pytest.approx({"org_a": 300.0, "org_b": 150.0})
     volume = report.volume
     assert by_units["org_a"] == pytest.approx(450.0 * volume["org_a"] / sum(volume.values()))
-    assert [c.in_core for c in report.core] == [True, True, True]
+    assert [c.in_core for c in report.core] == [True, True, True, True]
+    assert report.shares[3].rule == "least core" and report.shares[3].total == pytest.approx(450)
     assert report.least_core_epsilon == pytest.approx(-75.0)
 
     paths = write_savings_report(report, tmp_path / "out")
