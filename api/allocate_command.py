@@ -27,7 +27,7 @@ from geo.distance import great_circle_m
 from logistics.allocation import AllocatedLine, Allocation, Source, allocate
 from logistics.model import IsoWeek, Territory
 from logistics.plan_files import UnservedLine
-from logistics.week_plan import _demands as week_demands  # the plan's own day assignment
+from logistics.week_plan import week_demands
 
 __all__ = ["ALLOCATION_COLUMNS", "PROCUREMENT_COLUMNS", "run_allocate"]
 

@@ -34,7 +34,15 @@ from logistics.plan_files import DeliveryLine, PickupLine, PlanTables, RouteStop
 from logistics.routing import RoutingResult, solve
 from logistics.unserved_reasons import explain_unserved
 
-__all__ = ["DayOutcome", "MissedPickup", "PlanOptions", "WeekPlan", "plan_week", "week_days"]
+__all__ = [
+    "DayOutcome",
+    "MissedPickup",
+    "PlanOptions",
+    "WeekPlan",
+    "plan_week",
+    "week_days",
+    "week_demands",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -210,10 +218,13 @@ def site_matrices(
     return matrices, {site: i for i, site in enumerate(ids)}, tuple(sorted(approximated))
 
 
-def _demands(
+def week_demands(
     territory: Territory, week: IsoWeek, vehicles: Sequence[Vehicle]
 ) -> tuple[list[Demand], list[UnservedLine]]:
-    """Choose delivery days and split each venue's order lines over them."""
+    """Choose delivery days and split each venue's order lines over them.
+
+    Returns the dated demand lines and the order lines that no day can take (with reasons).
+    """
     days = week_days(week)
     ordered: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for line in territory.orders_for(week):
@@ -314,7 +325,7 @@ def plan_week(
     if venue_ids is not None:
         territory = _only_venues(territory, venue_ids)
     report = progress or (lambda _message: None)
-    demands, unserved = _demands(territory, week, fleet)
+    demands, unserved = week_demands(territory, week, fleet)
     allocation = allocate(territory, demands, min_remaining_days=options.min_remaining_days)
     report(f"allocated stock and offers ({allocation.status.name.lower()})")
     outcomes = _Outcomes()
