@@ -18,14 +18,16 @@ vehicle-type compatibility        ✓ (forbidden edges)      ✓ (allowed vehicl
 profiles (drive / bike matrices)  ✓                        ✓
 shift, max duration               ✓                        ✓
 multi-trip with reload time       ✓ (reload depots)        ✓ (one vehicle copy per trip)
-driver break                      ~ (time reserved, then   ✓ single trip; ~ multi-trip
-                                  inserted by schedule)
+driver break                      ~ time reserved; when a  ✓ single trip; ~ multi-trip
+                                  route has no room, ✓
+                                  (break copies, 2nd run)
 fixed / distance / duration cost  ✓                        ✓
 seed                              ✓                        recorded only (no seed)
 ================================  =======================  ===========================
 
 Stops that no vehicle can serve alone are left out and reported unserved; an
-engine plan that still breaks a rule is repaired by dropping stops.
+engine plan that still breaks a rule is repaired by taking stops out, and the
+stops taken out are put back wherever they fit (another vehicle, a new trip).
 """
 
 from logistics.routing.problem import Break, Profile, RoutingProblem, Stop, VehicleType

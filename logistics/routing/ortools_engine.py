@@ -23,7 +23,16 @@ How the neutral problem maps onto the OR-Tools routing library:
   and the maximum duration is counted from the start of trip 0;
 - breaks: ``SetBreakIntervalsOfVehicle`` with an interval that must lie within
   the route of a used vehicle.  Not modelled for multi-trip vehicles (the
-  shared schedule still inserts a break; :func:`verify` judges it).
+  shared schedule still inserts a break; a route without room for it is
+  repaired: stops taken out, then put back where they fit).  Break nodes in the
+  style of the PyVRP backend were tried: on a Montpellier day (34 stops, 5
+  vehicles) they made the insertion heuristics 8x slower for worse starts.
+- first solution: the cheapest of several heuristics, each on its own model,
+  with a failure limit and a share of the time (:func:`_first_solution`); the
+  guided local search then starts from it.  Path-cheapest-arc alone, the former
+  default, thrashed on multi-trip days with pickups (hundreds of thousands of
+  failed CP checks a second) until the time was gone, and OR-Tools answered
+  with every stop left out.
 
 OR-Tools has no seed: ``seed`` is recorded but does not change the search.  The
 search is single-threaded and deterministic with ``max_iterations`` (a solution
@@ -32,6 +41,7 @@ limit) instead of a time limit.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict
 
@@ -50,7 +60,20 @@ from logistics.routing.schedule import (
 
 __all__ = ["solve"]
 
+_log = logging.getLogger(__name__)
+
 _UNSERVED_REQUIRED = 2**36
+#: First-solution heuristics tried, each on its own model; the cheapest start wins.
+#: Path-cheapest-arc extends routes arc by arc and only learns at the end of a
+#: route that a side constraint (trip chaining, the on-board load equality)
+#: fails; on multi-trip days with pickups it backtracks for ever.  The insertion
+#: heuristics check every insertion and are robust there.
+_FIRST_SOLUTIONS = ("PARALLEL_CHEAPEST_INSERTION", "LOCAL_CHEAPEST_INSERTION", "PATH_CHEAPEST_ARC")
+#: Failed CP checks allowed to one first-solution heuristic: a base plus per stop.
+_FIRST_SOLUTION_FAILURES = 20_000
+_FIRST_SOLUTION_FAILURES_PER_STOP = 500
+#: Share of the time limit the first-solution heuristics may use together.
+_FIRST_SOLUTION_SHARE = 0.3
 
 
 def _matrix(mat: np.ndarray) -> list[list[int]]:
@@ -58,19 +81,17 @@ def _matrix(mat: np.ndarray) -> list[list[int]]:
 
 
 def _model(
-    problem: RoutingProblem,
-) -> tuple[
-    pywrapcp.RoutingIndexManager, pywrapcp.RoutingModel, list[tuple[int, int, int]], list[int]
-]:
-    active = servable_stops(problem)
+    problem: RoutingProblem, active: list[int]
+) -> tuple[pywrapcp.RoutingIndexManager, pywrapcp.RoutingModel, list[tuple[int, int, int]]]:
     stops = [problem.stops[i] for i in active]
+    vehicles: list[tuple[int, int, int]] = []  # (type, index, trip)
+    trips_of: list[int] = []
+    for t, vt in enumerate(problem.vehicle_types):
+        trips_of.append(min(vt.max_trips, max(1, len(stops))))
+        for k in range(vt.count):
+            vehicles.extend((t, k, j) for j in range(trips_of[t]))
     nodes = np.array([0] + [s.location for s in stops], dtype=np.int64)
     service = [0] + [s.service_s for s in stops]
-    vehicles: list[tuple[int, int, int]] = []  # (type, index, trip)
-    for t, vt in enumerate(problem.vehicle_types):
-        trips = min(vt.max_trips, max(1, len(stops)))
-        for k in range(vt.count):
-            vehicles.extend((t, k, j) for j in range(trips))
     manager = pywrapcp.RoutingIndexManager(len(nodes), len(vehicles), 0)
     routing = pywrapcp.RoutingModel(manager)
     solver = routing.solver()
@@ -125,7 +146,7 @@ def _model(
             tdim.SetSpanCostCoefficientForVehicle(vt.cost_per_s, v)
         if j == 0:
             first_of[(t, k)] = v
-            if vt.max_duration_s is not None and vt.max_trips == 1:
+            if vt.max_duration_s is not None and trips_of[t] == 1:
                 tdim.SetSpanUpperBoundForVehicle(vt.max_duration_s, v)
         else:
             prev = v - 1
@@ -137,7 +158,7 @@ def _model(
             if vt.max_duration_s is not None:
                 first = routing.Start(first_of[(t, k)])
                 solver.Add(tdim.CumulVar(end) - tdim.CumulVar(first) <= vt.max_duration_s)
-        if vt.break_ is not None and vt.max_trips == 1:
+        if vt.break_ is not None and trips_of[t] == 1:
             brk = vt.break_
             interval = solver.FixedDurationIntervalVar(
                 brk.earliest_start_s, brk.latest_start_s, brk.duration_s, False, f"break {v}"
@@ -170,7 +191,7 @@ def _model(
         for v in range(len(vehicles)):
             end = routing.End(v)
             solver.Add(onboard.CumulVar(end) == picked.CumulVar(end))
-    return manager, routing, vehicles, active
+    return manager, routing, vehicles
 
 
 def _visit(
@@ -184,6 +205,62 @@ def _visit(
     return out
 
 
+def _routes(routing: pywrapcp.RoutingModel, solution: pywrapcp.Assignment) -> list[list[int]]:
+    """Per vehicle, the routing indices it visits (start and end excluded)."""
+    out = []
+    for v in range(routing.vehicles()):
+        seq = []
+        index = solution.Value(routing.NextVar(routing.Start(v)))
+        while not routing.IsEnd(index):
+            seq.append(index)
+            index = solution.Value(routing.NextVar(index))
+        out.append(seq)
+    return out
+
+
+def _first_solution(
+    problem: RoutingProblem, active: list[int], deadline: float | None
+) -> tuple[list[list[int]], int] | None:
+    """The best start among :data:`_FIRST_SOLUTIONS`: per-vehicle routes and the objective.
+
+    Each heuristic runs on a model of its own, stops at its first solution and is
+    cut off after a number of failed CP checks (deterministic) or at ``deadline``
+    (a ``time.perf_counter`` value; ``None`` in iteration-limited runs), so one
+    heuristic that thrashes cannot eat the whole search budget.  A start that
+    leaves every stop out is no start.  ``None`` when every heuristic failed.
+    """
+    best: tuple[list[list[int]], int] | None = None
+    failures = _FIRST_SOLUTION_FAILURES + _FIRST_SOLUTION_FAILURES_PER_STOP * len(active)
+    for strategy in _FIRST_SOLUTIONS:
+        if deadline is not None and time.perf_counter() >= deadline:
+            break
+        _manager, routing, _vehicles = _model(problem, active)
+        routing.AddSearchMonitor(routing.solver().FailuresLimit(failures))
+        params = pywrapcp.DefaultRoutingSearchParameters()
+        params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, strategy)
+        params.local_search_metaheuristic = (
+            routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+        )
+        params.solution_limit = 1
+        if deadline is None:
+            params.time_limit.seconds = 3600
+        else:
+            params.time_limit.FromMilliseconds(max(1, int((deadline - time.perf_counter()) * 1000)))
+        solution = routing.SolveWithParameters(params)
+        if solution is None or routing.solver().Solutions() == 0:
+            _log.debug("OR-Tools first solution %s: none", strategy)
+            continue
+        routes = _routes(routing, solution)
+        if not any(routes):
+            _log.debug("OR-Tools first solution %s: every stop left out", strategy)
+            continue
+        objective = int(solution.ObjectiveValue())
+        _log.debug("OR-Tools first solution %s: objective %d", strategy, objective)
+        if best is None or objective < best[1]:
+            best = (routes, objective)
+    return best
+
+
 def solve(
     problem: RoutingProblem,
     *,
@@ -191,7 +268,7 @@ def solve(
     seed: int = 0,
     max_iterations: int | None = None,
 ) -> RoutingResult:
-    """Solve with OR-Tools (path-cheapest-arc start, guided local search).
+    """Solve with OR-Tools (best of several first-solution heuristics, guided local search).
 
     Parameters
     ----------
@@ -222,36 +299,42 @@ def solve(
         return assemble_result(
             problem, [], engine="ortools", runtime_s=0.0, iterations=0, seed=seed
         )
+    active = servable_stops(problem)
+    deadline = None
+    if max_iterations is None:
+        deadline = started + _FIRST_SOLUTION_SHARE * time_limit_s
+    first = _first_solution(problem, active, deadline)
+    manager, routing, vehicles = _model(problem, active)
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.ALL_UNPERFORMED
+    params.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    )
+    if max_iterations is not None:
+        params.solution_limit = max_iterations
+        params.time_limit.seconds = 3600
+        # A small search may never reach the solution limit: also stop after a
+        # deterministic number of failed moves.
+        routing.AddSearchMonitor(routing.solver().FailuresLimit(100 * max_iterations))
+    else:
+        budget = max(0.05, time_limit_s - (time.perf_counter() - started))
+        params.time_limit.FromMilliseconds(int(budget * 1000))
+    routing.CloseModelWithParameters(params)
     solution = None
-    for strategy in ("PATH_CHEAPEST_ARC", "ALL_UNPERFORMED"):
-        manager, routing, vehicles, active = _model(problem)
-        params = pywrapcp.DefaultRoutingSearchParameters()
-        params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, strategy)
-        params.local_search_metaheuristic = (
-            routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-        )
-        if max_iterations is not None:
-            params.solution_limit = max_iterations
-            params.time_limit.seconds = 3600
-            # A small search may never reach the solution limit: also stop after a
-            # deterministic number of failed moves.
-            routing.AddSearchMonitor(routing.solver().FailuresLimit(100 * max_iterations))
-        else:
-            budget = max(0.05, time_limit_s - (time.perf_counter() - started))
-            params.time_limit.FromMilliseconds(int(budget * 1000))
+    if first is not None:
+        start = routing.ReadAssignmentFromRoutes(first[0], True)
+        if start is not None:
+            solution = routing.SolveFromAssignmentWithParameters(start, params)
+        else:  # pragma: no cover - the start was found on the same model
+            _log.warning("OR-Tools rejected its own first solution; starting from scratch")
+    if solution is None:
         solution = routing.SolveWithParameters(params)
-        if solution is not None:
-            break
     if solution is None:
         raise SolverError(f"OR-Tools found no assignment (status {routing.status()})")
     sequences: dict[tuple[int, int], list[list[int]]] = defaultdict(list)
-    for v, (t, k, _j) in enumerate(vehicles):
-        seq = []
-        index = solution.Value(routing.NextVar(routing.Start(v)))
-        while not routing.IsEnd(index):
-            seq.append(active[manager.IndexToNode(index) - 1])
-            index = solution.Value(routing.NextVar(index))
-        sequences[(t, k)].append(seq)
+    for v, seq in enumerate(_routes(routing, solution)):
+        t, k, _j = vehicles[v]
+        sequences[(t, k)].append([active[manager.IndexToNode(i) - 1] for i in seq])
     raw = []
     for (t, k), trips in sequences.items():
         merged: list[int] = []

@@ -27,6 +27,7 @@ __all__ = [
     "RawRoute",
     "assemble_result",
     "build_route",
+    "reinsert_stops",
     "repair_routes",
     "route_cost",
     "servable_stops",
@@ -309,6 +310,64 @@ def repair_routes(problem: RoutingProblem, raw_routes: Sequence[RawRoute]) -> li
     return out
 
 
+def reinsert_stops(
+    problem: RoutingProblem, raw_routes: Sequence[RawRoute], stops: Sequence[int]
+) -> list[RawRoute]:
+    """Insert ``stops`` back where they fit, cheapest first; the others stay out.
+
+    Candidates are every position of every vehicle's sequence (unused vehicles
+    included, and a new trip after the last one when the type allows it).  A
+    stop goes to the cheapest position whose route still verifies, when that
+    costs less than the stop's penalty (a required stop always goes in).
+    Used after :func:`repair_routes`, so that a stop dropped to make room for a
+    break can move to another vehicle instead of staying unserved.
+    """
+    from logistics.routing.verify import verify_route
+
+    routes: dict[tuple[int, int], tuple[int, ...]] = {
+        (r.vehicle_type, r.vehicle_index): r.sequence for r in raw_routes
+    }
+    order = [(r.vehicle_type, r.vehicle_index) for r in raw_routes]
+    for t, vt in enumerate(problem.vehicle_types):
+        for k in range(vt.count):
+            if (t, k) not in routes:
+                routes[(t, k)] = ()
+                order.append((t, k))
+    cache: dict[tuple[int, int, tuple[int, ...]], int | None] = {}
+
+    def cost(t: int, k: int, seq: tuple[int, ...]) -> int | None:
+        key = (t, k, seq)
+        if key not in cache:
+            if not any(i != RELOAD for i in seq):
+                cache[key] = 0
+            else:
+                route = build_route(problem, t, k, seq)
+                cache[key] = None if verify_route(problem, route) else route.cost
+        return cache[key]
+
+    for stop in sorted(stops, key=lambda i: -problem.stops[i].penalty):
+        best: tuple[int, tuple[int, int], tuple[int, ...]] | None = None
+        for t, k in order:
+            if not problem.stops[stop].allows(t):
+                continue
+            seq = routes[(t, k)]
+            before = cost(t, k, seq)
+            if before is None:
+                continue
+            candidates = [(*seq[:j], stop, *seq[j:]) for j in range(len(seq) + 1)]
+            trips = 1 + seq.count(RELOAD)
+            if seq and trips < problem.vehicle_types[t].max_trips:
+                candidates.append((*seq, RELOAD, stop))
+            for cand in candidates:
+                after = cost(t, k, cand)
+                if after is not None and (best is None or after - before < best[0]):
+                    best = (after - before, (t, k), cand)
+        stop_obj = problem.stops[stop]
+        if best is not None and (stop_obj.required or best[0] < stop_obj.penalty):
+            routes[best[1]] = best[2]
+    return [RawRoute(t, k, routes[(t, k)]) for t, k in order if routes[(t, k)]]
+
+
 def assemble_result(
     problem: RoutingProblem,
     raw_routes: Sequence[RawRoute],
@@ -337,10 +396,15 @@ def assemble_result(
         if all("required but not served" in v for v in plain.violations):
             return plain
         fixed = repair_routes(problem, raw_routes)
-        dropped = sum(
-            len(a.sequence) - len(b.sequence) for a, b in zip(raw_routes, fixed, strict=True)
+        kept = {i for r in fixed for i in r.sequence}
+        dropped = [i for r in raw_routes for i in r.sequence if i != RELOAD and i not in kept]
+        fixed = reinsert_stops(problem, fixed, dropped)
+        kept = {i for r in fixed for i in r.sequence}
+        lost = sum(i not in kept for i in dropped)
+        note = (
+            f"{engine}: its plan broke rules; {len(dropped)} stop(s) taken out to repair it, "
+            f"{len(dropped) - lost} put back elsewhere"
         )
-        note = f"{engine}: its plan broke rules; {dropped} stop(s) dropped to repair it"
         return assemble_result(
             problem, fixed, engine=engine, runtime_s=runtime_s, iterations=iterations, seed=seed,
             notes=(*notes, note),

@@ -155,9 +155,9 @@ def test_infeasible_required_stop_is_data(engine: str) -> None:
 
 
 def test_multi_trip_with_break(engine: str) -> None:
-    # Neither engine plans this break (PyVRP has none; OR-Tools' is single-trip
-    # only): the shared schedule inserts it into the finished route, here at the
-    # depot between the trips.
+    # The shared schedule inserts the break into the finished route, here at the
+    # depot between the trips (OR-Tools models breaks of single-trip vehicles
+    # only; PyVRP models them only when the first plan leaves no room).
     pts = [(0, 0), (30, 0), (0, 30)]
     stops = [Stop(1, delivery=(5,), service_s=10), Stop(2, delivery=(5,), service_s=10)]
     vt = van(1, capacity=5, max_trips=2, reload_s=10, shift=(0, 200), break_=Break(50, 90, 20))
