@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from pydantic import BaseModel
 
+from api.auth import PrincipalCache
 from api.db.engine import open_database
 from api.db.migrate import upgrade_database
 from api.errors import install_error_handlers
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         app.state.settings = settings
         app.state.database = database
         app.state.jobs = jobs
+        app.state.principals = PrincipalCache()
         try:
             yield
         finally:

@@ -16,6 +16,8 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,6 +30,7 @@ from geo.errors import InputError, Problem
 __all__ = [
     "ROLES",
     "Principal",
+    "PrincipalCache",
     "Role",
     "create_user",
     "hash_password",
@@ -172,3 +175,30 @@ def principal_for_token(session: Session, token: str, secret: str) -> Principal 
     if row is None or row.expires_at <= utc_now() or not row.user.active:
         return None
     return _principal(row.user)
+
+
+class PrincipalCache:
+    """Recently verified tokens -> principal, for ``ttl_s`` seconds (saves a query a request).
+
+    A disabled account or an expired token is noticed at most ``ttl_s`` seconds late.
+    Keys are the stored token hashes, never the tokens.
+    """
+
+    def __init__(self, ttl_s: float = 30.0, max_size: int = 10_000) -> None:
+        self.ttl_s = ttl_s
+        self.max_size = max_size
+        self._items: dict[str, tuple[float, Principal]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, token_hash: str) -> Principal | None:
+        with self._lock:
+            item = self._items.get(token_hash)
+        if item is None or item[0] < time.monotonic():
+            return None
+        return item[1]
+
+    def put(self, token_hash: str, principal: Principal) -> None:
+        with self._lock:
+            if len(self._items) >= self.max_size:
+                self._items.clear()
+            self._items[token_hash] = (time.monotonic() + self.ttl_s, principal)

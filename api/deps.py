@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from api.auth import Principal, Role, principal_for_token
+from api.auth import Principal, PrincipalCache, Role, hash_token, principal_for_token
 from api.db.engine import Database
 from api.errors import ApiError
 from api.settings import Settings
@@ -44,14 +44,21 @@ ReadSession = Annotated[Session, Depends(_read_session)]
 
 
 def _current_user(
+    request: Request,
     database: Annotated[Database, Depends(get_database)],
     settings: Annotated[Settings, Depends(get_settings)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiError(401, "unauthorized", "a bearer token is required")
-    with database.read() as session:
-        principal = principal_for_token(session, credentials.credentials, settings.secret)
+    cache: PrincipalCache = request.app.state.principals
+    token_hash = hash_token(credentials.credentials, settings.secret)
+    principal = cache.get(token_hash)
+    if principal is None:
+        with database.read() as session:
+            principal = principal_for_token(session, credentials.credentials, settings.secret)
+        if principal is not None:
+            cache.put(token_hash, principal)
     if principal is None:
         raise ApiError(401, "unauthorized", "the token is invalid or expired")
     return principal

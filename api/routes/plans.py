@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
+import threading
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -133,19 +136,76 @@ def cancel_job(job_id: str, request: Request, database: DatabaseDep, _user: Coor
 
 
 # ------------------------------------------------------------------ rounds
-def _published(session: Session, week: str) -> PlanRow:
-    plan = session.scalar(
-        select(PlanRow)
+@dataclass(frozen=True)
+class _Plan:
+    """A stored plan without its GeoJSON; plans never change once written."""
+
+    id: int
+    week: str
+    job_id: str | None
+    created_at: dt.datetime
+    summary: dict[str, Any]
+    tables: dict[str, Any]
+    violations: list[dict[str, Any]]
+
+
+class PlanCache:
+    """Parsed plans by id and venue views by (plan, venue), bounded."""
+
+    def __init__(self, max_plans: int = 16) -> None:
+        self.max_plans = max_plans
+        self.plans: dict[int, _Plan] = {}
+        self.venue_views: dict[tuple[int, str], VenueDeliveryPublic] = {}
+        self.lock = threading.Lock()
+
+    def plan(self, session: Session, plan_id: int) -> _Plan:
+        cached = self.plans.get(plan_id)
+        if cached is not None:
+            return cached
+        row = session.execute(
+            select(
+                PlanRow.id,
+                PlanRow.week,
+                PlanRow.job_id,
+                PlanRow.created_at,
+                PlanRow.summary,
+                PlanRow.tables,
+                PlanRow.violations,
+            ).where(PlanRow.id == plan_id)
+        ).one()
+        plan = _Plan(*row)
+        with self.lock:
+            if len(self.plans) >= self.max_plans:
+                self.plans.clear()
+                self.venue_views.clear()
+            self.plans[plan_id] = plan
+        return plan
+
+
+def _cache(request: Request) -> PlanCache:
+    cache = getattr(request.app.state, "plan_cache", None)
+    if cache is None:
+        cache = request.app.state.plan_cache = PlanCache()
+    return cache
+
+
+def _published_id(session: Session, week: str) -> int:
+    plan_id = session.scalar(
+        select(PlanRow.id)
         .where(PlanRow.week == week, PlanRow.published.is_(True))
         .order_by(PlanRow.id.desc())
         .limit(1)
     )
-    if plan is None:
+    if plan_id is None:
         raise ApiError(404, "no_plan", f"no published plan for {week}", "week")
-    return plan
+    return int(plan_id)
 
 
-def _plan_public(plan: PlanRow) -> PlanPublic:
+def _published(session: Session, week: str, request: Request) -> _Plan:
+    return _cache(request).plan(session, _published_id(session, week))
+
+
+def _plan_public(plan: _Plan) -> PlanPublic:
     tables = plan.tables
     items: dict[tuple[str, str, int], list[Item]] = defaultdict(list)
     for line in tables["deliveries"]:
@@ -210,8 +270,10 @@ def _plan_public(plan: PlanRow) -> PlanPublic:
     tags=["rounds"],
     summary="The week's published rounds: steps with arrival, load, items, violations",
 )
-def get_rounds(week: Week, session: ReadSession, _user: Coordinator) -> PlanPublic:
-    return _plan_public(_published(session, week))
+def get_rounds(
+    week: Week, request: Request, session: ReadSession, _user: Coordinator
+) -> PlanPublic:
+    return _plan_public(_published(session, week, request))
 
 
 @router.get(
@@ -226,8 +288,10 @@ def get_rounds(week: Week, session: ReadSession, _user: Coordinator) -> PlanPubl
 def get_rounds_geojson(week: Week, session: ReadSession, _user: Coordinator) -> Response:
     import json
 
-    plan = _published(session, week)
-    return Response(json.dumps(plan.geojson, ensure_ascii=False), media_type="application/geo+json")
+    geojson = session.scalar(
+        select(PlanRow.geojson).where(PlanRow.id == _published_id(session, week))
+    )
+    return Response(json.dumps(geojson, ensure_ascii=False), media_type="application/geo+json")
 
 
 @router.get(
@@ -239,10 +303,12 @@ def get_rounds_geojson(week: Week, session: ReadSession, _user: Coordinator) -> 
     tags=["rounds"],
     summary="The week's rounds as routes.csv (one row per stop)",
 )
-def get_rounds_csv(week: Week, session: ReadSession, _user: Coordinator) -> Response:
+def get_rounds_csv(
+    week: Week, request: Request, session: ReadSession, _user: Coordinator
+) -> Response:
     from logistics.plan_files import write_plan_tables
 
-    plan = _published(session, week)
+    plan = _published(session, week, request)
     with tempfile.TemporaryDirectory() as folder:
         write_plan_tables(tables_from_json(plan.tables), Path(folder))
         text = (Path(folder) / "routes.csv").read_text(encoding="utf-8")
@@ -262,11 +328,11 @@ def get_sheet(
     week: Week,
     day: Annotated[str, PathParam(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-12-01"])],
     vehicle_id: Id,
+    request: Request,
     database: DatabaseDep,
     settings: Annotated[Settings, Depends(get_settings)],
     _user: Coordinator,
 ) -> FileResponse:
-    import datetime as dt
 
     from api.db.territory_io import territory_from_db
     from logistics.outputs import write_driver_sheet
@@ -276,7 +342,7 @@ def get_sheet(
     except ValueError:
         raise ApiError(422, "validation_error", f"{day} is not a date", "day") from None
     with database.read() as session:
-        plan = _published(session, week)
+        plan = _published(session, week, request)
         path = settings.data_dir / "plans" / str(plan.id) / "sheets" / f"{day}_{vehicle_id}.pdf"
         if not path.exists():
             rounds = {(s["day"], s["vehicle_id"]) for s in plan.tables["routes"]}
@@ -290,7 +356,7 @@ def get_sheet(
                 tables_from_json(plan.tables),
                 date,
                 vehicle_id,
-                geojson=plan.geojson,
+                geojson=session.scalar(select(PlanRow.geojson).where(PlanRow.id == plan.id)),
             )
             partial.replace(path)
     return FileResponse(path, media_type="application/pdf", filename=path.name)
@@ -304,13 +370,25 @@ def get_sheet(
     summary="A venue's delivery day, ETA and items in the week's published plan",
 )
 def venue_deliveries(
-    venue_id: Id, week: Week, session: ReadSession, user: CurrentUser
+    venue_id: Id, week: Week, request: Request, session: ReadSession, user: CurrentUser
 ) -> VenueDeliveryPublic:
     if user.role == "producer" or (user.role == "venue" and user.venue_id != venue_id):
         raise forbid(f"this account may not read the deliveries of venue {venue_id}")
+    cache = _cache(request)
+    plan_id = _published_id(session, week)
+    view = cache.venue_views.get((plan_id, venue_id))
+    if view is not None:
+        return view
     if session.get(VenueRow, venue_id) is None:
         raise ApiError(404, "not_found", f"no venue {venue_id}")
-    plan = _published(session, week)
+    view = _venue_view(cache.plan(session, plan_id), venue_id)
+    with cache.lock:
+        cache.venue_views[(plan_id, venue_id)] = view
+    return view
+
+
+def _venue_view(plan: _Plan, venue_id: str) -> VenueDeliveryPublic:
+    week = plan.week
     items: dict[tuple[str, str, int], list[Item]] = defaultdict(list)
     for line in plan.tables["deliveries"]:
         if line["venue_id"] == venue_id:
