@@ -8,11 +8,13 @@ previous server are marked failed, and the job dispatcher starts.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from pydantic import BaseModel
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import PrincipalCache
 from api.db.engine import open_database
@@ -34,6 +36,29 @@ Roles: **coordinator** (everything), **venue** (its own orders and deliveries),
 **producer** (its own offers and crop plan). Every error has the body
 `{"code": ..., "message": ..., "field": ...}`.
 """
+
+
+class _ServerTiming:
+    """Pure ASGI middleware: ``Server-Timing: app;dur=<ms>`` on every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+
+        async def timed_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                duration = (time.perf_counter() - started) * 1000
+                headers = list(message.get("headers", []))
+                headers.append((b"server-timing", f"app;dur={duration:.2f}".encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, timed_send)
 
 
 class Health(BaseModel):
@@ -79,6 +104,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(_ServerTiming)
 
     @app.get("/health", response_model=Health, tags=["health"], summary="Liveness probe")
     def health() -> Health:

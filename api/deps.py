@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -25,17 +26,20 @@ __all__ = [
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /auth/token.")
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _read_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+async def _read_session(
+    database: Annotated[Database, Depends(get_database)],
+) -> AsyncIterator[Session]:
+    # Sessions connect lazily (in the route's thread); async here saves a thread hop.
     with database.read() as session:
         yield session
 
@@ -43,7 +47,7 @@ def _read_session(database: Annotated[Database, Depends(get_database)]) -> Itera
 ReadSession = Annotated[Session, Depends(_read_session)]
 
 
-def _current_user(
+async def _current_user(
     request: Request,
     database: Annotated[Database, Depends(get_database)],
     settings: Annotated[Settings, Depends(get_settings)],
@@ -55,13 +59,19 @@ def _current_user(
     token_hash = hash_token(credentials.credentials, settings.secret)
     principal = cache.get(token_hash)
     if principal is None:
-        with database.read() as session:
-            principal = principal_for_token(session, credentials.credentials, settings.secret)
+        principal = await run_in_threadpool(
+            _lookup, database, credentials.credentials, settings.secret
+        )
         if principal is not None:
             cache.put(token_hash, principal)
     if principal is None:
         raise ApiError(401, "unauthorized", "the token is invalid or expired")
     return principal
+
+
+def _lookup(database: Database, token: str, secret: str) -> Principal | None:
+    with database.read() as session:
+        return principal_for_token(session, token, secret)
 
 
 CurrentUser = Annotated[Principal, Depends(_current_user)]
@@ -70,7 +80,7 @@ CurrentUser = Annotated[Principal, Depends(_current_user)]
 def require(*roles: Role) -> object:
     """A dependency that lets only ``roles`` through (403 otherwise)."""
 
-    def _check(user: CurrentUser) -> Principal:
+    async def _check(user: CurrentUser) -> Principal:
         if user.role not in roles:
             raise ApiError(
                 403, "forbidden", f"a {user.role} account may not do this ({', '.join(roles)} only)"

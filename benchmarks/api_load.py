@@ -8,11 +8,15 @@ Seeds a fresh SQLite database with the small Villeurbanne territory, starts
 ``uvicorn`` in a subprocess on 127.0.0.1 (one worker, as ``foodhub serve``), and
 measures, from ``--clients`` concurrent clients (one keep-alive connection each):
 
-* ``POST /orders`` with a distinct Idempotency-Key each (every one a new order);
+* ``POST /orders`` with a distinct Idempotency-Key each (every one a new order), with
+  ``--clients`` concurrent clients and with one client;
 * ``GET /venues/{id}/deliveries/{week}`` after a planning job has published the week,
   with 50 concurrent clients and with one client.
 
-Prints one JSON object: p50, p90, p99 latency (ms) and throughput (requests/s).
+Prints one JSON object: p50, p90, p99 latency seen by the clients (ms), throughput
+(requests/s), and the server's own time per request (``Server-Timing`` header: from
+the request reaching the app to its response, so without the client's and the socket
+backlog's share).
 Bounded request counts; loopback only; not a test (figures depend on the machine).
 """
 
@@ -107,6 +111,7 @@ def _load(
 ) -> dict[str, float]:
     """Run ``total`` requests from ``clients`` threads; latency in ms, throughput in req/s."""
     latencies: list[float] = []
+    server_ms: list[float] = []
     errors: list[int] = []
     lock = threading.Lock()
     counter = iter(range(total))
@@ -124,8 +129,10 @@ def _load(
                 started = time.perf_counter()
                 response = request(http, n)
                 elapsed = (time.perf_counter() - started) * 1000
+                timing = response.headers.get("server-timing", "app;dur=nan")
                 with lock:
                     latencies.append(elapsed)
+                    server_ms.append(float(timing.split("dur=")[1]))
                     if response.status_code >= 400:
                         errors.append(response.status_code)
 
@@ -145,6 +152,8 @@ def _load(
         "p99_ms": round(_percentile(latencies, 99), 2),
         "max_ms": round(max(latencies), 2),
         "throughput_rps": round(len(latencies) / wall, 1),
+        "server_p50_ms": round(statistics.median(server_ms), 2),
+        "server_p99_ms": round(_percentile(server_ms, 99), 2),
     }
 
 
@@ -182,6 +191,9 @@ def main() -> None:
                 )
 
             orders = _load(base, args.clients, args.orders, place)
+            orders_one = _load(
+                base, 1, min(args.orders, 500), lambda http, n: place(http, args.orders + n)
+            )
 
             with httpx.Client(base_url=base, timeout=120) as http:
                 job = http.post(
@@ -208,9 +220,12 @@ def main() -> None:
     print(
         json.dumps(
             {
+                "cpus": os.cpu_count(),
+                "load_average_1min": round(os.getloadavg()[0], 2),
                 "database": "sqlite (WAL)",
                 "server": "uvicorn, 1 process, loopback",
                 "post_orders": orders,
+                "post_orders_1_client": orders_one,
                 "get_venue_rounds": reads,
                 "get_venue_rounds_1_client": reads_one,
             },
