@@ -11,15 +11,16 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import PrincipalCache
 from api.db.engine import open_database
 from api.db.migrate import upgrade_database
-from api.errors import install_error_handlers
+from api.errors import ErrorBody, install_error_handlers
 from api.jobs import JobManager, fail_interrupted_jobs
 from api.routes import auth, orders, plans, territory
 from api.settings import Settings, load_settings
@@ -62,6 +63,8 @@ class _ServerTiming:
 
 
 class Health(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok"}]})
+
     status: str = "ok"
 
 
@@ -112,4 +115,32 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
 
     for module in (auth, territory, orders, plans):
         app.include_router(module.router)
+    _document_errors(app)
     return app
+
+
+def _document_errors(app: FastAPI) -> None:
+    """Make the schema say what the handlers send: :class:`ErrorBody` for every 422 too."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        if "ErrorBody" not in schemas:
+            schemas["ErrorBody"] = ErrorBody.model_json_schema()
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                response = operation.get("responses", {}).get("422")
+                if response is not None:
+                    response["description"] = "A field is invalid (named in field)"
+                    response["content"] = {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
+                    }
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -46,7 +46,6 @@ def _database() -> Database:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Uvicorn worker processes (SQLite: keep 1).")] = 1,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug messages.")] = False,
 ) -> None:
     """Start the HTTP API (docs at /docs); settings from FOODHUB_* and DATABASE_URL.
@@ -64,9 +63,6 @@ def serve(
     except InputError as error:
         print_problems(list(error.problems), title="Refusing to start")
         raise typer.Exit(code=2) from None
-    if workers > 1 and settings.is_sqlite:
-        err_console.print("[bold red]Error:[/] several workers need PostgreSQL (DATABASE_URL)")
-        raise typer.Exit(code=2)
     out_console.print(
         f"Data in {settings.data_dir}; database {settings.database_url.split('@')[-1]}"
     )

@@ -279,7 +279,27 @@ def get_rounds(
 @router.get(
     "/weeks/{week}/rounds.geojson",
     responses={
-        200: {"content": {"application/geo+json": {}}, "description": "FeatureCollection"},
+        200: {
+            "content": {
+                "application/geo+json": {
+                    "schema": {"type": "object"},
+                    "example": {
+                        "type": "FeatureCollection",
+                        "features": [
+                            {
+                                "type": "Feature",
+                                "properties": {"vehicle_id": "van", "day": "2026-12-01", "trip": 1},
+                                "geometry": {
+                                    "type": "LineString",
+                                    "coordinates": [[4.882, 45.7756], [4.8803, 45.7797]],
+                                },
+                            }
+                        ],
+                    },
+                }
+            },
+            "description": "FeatureCollection",
+        },
         **error_responses(401, 403, 404, 422),
     },
     tags=["rounds"],
@@ -297,7 +317,16 @@ def get_rounds_geojson(week: Week, session: ReadSession, _user: Coordinator) -> 
 @router.get(
     "/weeks/{week}/rounds.csv",
     responses={
-        200: {"content": {"text/csv": {}}, "description": "routes.csv of the plan"},
+        200: {
+            "content": {
+                "text/csv": {
+                    "schema": {"type": "string"},
+                    "example": "day,vehicle_id,trip,seq,site_id,site_kind,action,arrival,...\n"
+                    "2026-12-01,van,1,1,hub,hub,start,2026-12-01T07:40:00+01:00,...\n",
+                }
+            },
+            "description": "routes.csv of the plan",
+        },
         **error_responses(401, 403, 404, 422),
     },
     tags=["rounds"],
@@ -318,7 +347,15 @@ def get_rounds_csv(
 @router.get(
     "/weeks/{week}/sheets/{day}/{vehicle_id}.pdf",
     responses={
-        200: {"content": {"application/pdf": {}}, "description": "Driver sheet (PDF)"},
+        200: {
+            "content": {
+                "application/pdf": {
+                    "schema": {"type": "string", "format": "binary"},
+                    "example": "%PDF-1.4 ... (A4 driver sheet: stops, times, items, map)",
+                }
+            },
+            "description": "Driver sheet (PDF)",
+        },
         **error_responses(401, 403, 404, 422),
     },
     tags=["rounds"],

@@ -19,6 +19,14 @@ class LoginRequest(BaseModel):
 
 
 class TokenPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"access_token": "q3Jv...Zs", "token_type": "bearer", "expires_in_s": 43200}
+            ]
+        }
+    )
+
     access_token: str = Field(examples=["q3Jv...Zs"])
     token_type: Literal["bearer"] = "bearer"
     expires_in_s: int = Field(examples=[43200])
