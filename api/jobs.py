@@ -25,7 +25,9 @@ import dataclasses
 import datetime as dt
 import logging
 import multiprocessing
+import os
 import queue
+import signal
 import threading
 import traceback
 import uuid
@@ -217,7 +219,9 @@ def _run(database: Database, job_id: str, data_dir: Path) -> None:
 
 
 def _worker_main(url: str, job_id: str, data_dir: str) -> None:
-    """Entry point of the worker process."""
+    """Entry point of the worker process (leader of its own process group)."""
+    if hasattr(os, "setpgrp"):
+        os.setpgrp()  # the engines' own processes join this group: one kill ends them all
     logging.basicConfig(level=logging.WARNING)
     database = open_database(url)
     try:
@@ -230,6 +234,19 @@ def _worker_main(url: str, job_id: str, data_dir: str) -> None:
         _set(database, job_id, status="failed", error=reason, finished_at=utc_now())
     finally:
         database.dispose()
+
+
+def _kill(process: BaseProcess) -> None:
+    """Terminate a worker and the engine processes it started (its process group)."""
+    if process.pid is None:
+        return
+    if hasattr(os, "killpg"):
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            return
+        except (ProcessLookupError, PermissionError):
+            pass
+    process.terminate()
 
 
 # --------------------------------------------------------------- manager
@@ -262,7 +279,7 @@ class JobManager:
         with self._lock:
             processes = list(self._processes.values())
         for process in processes:
-            process.terminate()
+            _kill(process)
         for thread in self._threads:
             thread.join(timeout=10)
 
@@ -299,7 +316,7 @@ class JobManager:
         with self._lock:
             process = self._processes.get(job_id)
         if process is not None:
-            process.terminate()
+            _kill(process)
         return changed
 
     def _dispatch(self) -> None:
@@ -325,7 +342,7 @@ class JobManager:
             target=_worker_main,
             args=(self.database.url, job_id, str(self.data_dir)),
             name=f"foodhub-job-{job_id[:8]}",
-            daemon=True,
+            daemon=False,  # engine "auto" runs PyVRP and OR-Tools in child processes
         )
         with self._lock:
             self._processes[job_id] = process
@@ -338,7 +355,7 @@ class JobManager:
                     self.database, job_id, status="failed", error=INTERRUPTED, finished_at=utc_now()
                 )
             elif process.is_alive():
-                process.terminate()
+                _kill(process)
                 process.join(timeout=10)
                 _set(
                     self.database,

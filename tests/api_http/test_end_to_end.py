@@ -68,3 +68,15 @@ def test_order_plan_eta_sheet(client: httpx.Client, tokens: dict[str, dict[str, 
     # the venue sees only its own deliveries and none of the coordinator's views
     assert client.get(f"/venues/v2/deliveries/{WEEK}", headers=tokens["v1"]).status_code == 403
     assert client.get(f"/weeks/{WEEK}/rounds", headers=tokens["v1"]).status_code == 403
+
+
+def test_auto_engine_job_runs_engines_in_child_processes(
+    client: httpx.Client, tokens: dict[str, dict[str, str]]
+) -> None:
+    coordinator = tokens["coord"]
+    started = client.post("/planning-jobs", headers=coordinator, json=FAST_JOB | {"engine": "auto"})
+    job = wait_for_job(client, started.json()["id"], coordinator)
+    assert job["status"] == "succeeded", job
+    rounds = client.get(f"/weeks/{WEEK}/rounds", headers=coordinator).json()
+    assert rounds["summary"]["engine"] == "auto"
+    assert rounds["violations"] == []
