@@ -72,8 +72,11 @@ _FIRST_SOLUTIONS = ("PARALLEL_CHEAPEST_INSERTION", "LOCAL_CHEAPEST_INSERTION", "
 #: Failed CP checks allowed to one first-solution heuristic: a base plus per stop.
 _FIRST_SOLUTION_FAILURES = 20_000
 _FIRST_SOLUTION_FAILURES_PER_STOP = 500
-#: Share of the time limit the first-solution heuristics may use together.
+#: Share of the time limit the first-solution heuristics may use together; the
+#: first heuristic may use up to the larger share when it is slow (a starved
+#: process under ``auto``, a big day), since without a start the search is poor.
 _FIRST_SOLUTION_SHARE = 0.3
+_FIRST_HEURISTIC_SHARE = 0.9
 
 
 def _matrix(mat: np.ndarray) -> list[list[int]]:
@@ -219,21 +222,27 @@ def _routes(routing: pywrapcp.RoutingModel, solution: pywrapcp.Assignment) -> li
 
 
 def _first_solution(
-    problem: RoutingProblem, active: list[int], deadline: float | None
+    problem: RoutingProblem,
+    active: list[int],
+    deadline: float | None,
+    first_deadline: float | None = None,
 ) -> tuple[list[list[int]], int] | None:
     """The best start among :data:`_FIRST_SOLUTIONS`: per-vehicle routes and the objective.
 
     Each heuristic runs on a model of its own, stops at its first solution and is
     cut off after a number of failed CP checks (deterministic) or at ``deadline``
     (a ``time.perf_counter`` value; ``None`` in iteration-limited runs), so one
-    heuristic that thrashes cannot eat the whole search budget.  A start that
+    heuristic that thrashes cannot eat the whole search budget.  The first
+    heuristic runs until ``first_deadline`` when given; the next ones start only
+    before ``deadline``.  A start that
     leaves every stop out is no start.  ``None`` when every heuristic failed.
     """
     best: tuple[list[list[int]], int] | None = None
     failures = _FIRST_SOLUTION_FAILURES + _FIRST_SOLUTION_FAILURES_PER_STOP * len(active)
-    for strategy in _FIRST_SOLUTIONS:
+    for n, strategy in enumerate(_FIRST_SOLUTIONS):
         if deadline is not None and time.perf_counter() >= deadline:
             break
+        until = first_deadline if n == 0 and first_deadline is not None else deadline
         _manager, routing, _vehicles = _model(problem, active)
         routing.AddSearchMonitor(routing.solver().FailuresLimit(failures))
         params = pywrapcp.DefaultRoutingSearchParameters()
@@ -242,10 +251,10 @@ def _first_solution(
             routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
         )
         params.solution_limit = 1
-        if deadline is None:
+        if until is None:
             params.time_limit.seconds = 3600
         else:
-            params.time_limit.FromMilliseconds(max(1, int((deadline - time.perf_counter()) * 1000)))
+            params.time_limit.FromMilliseconds(max(1, int((until - time.perf_counter()) * 1000)))
         solution = routing.SolveWithParameters(params)
         if solution is None or routing.solver().Solutions() == 0:
             _log.debug("OR-Tools first solution %s: none", strategy)
@@ -300,10 +309,11 @@ def solve(
             problem, [], engine="ortools", runtime_s=0.0, iterations=0, seed=seed
         )
     active = servable_stops(problem)
-    deadline = None
+    deadline = first_deadline = None
     if max_iterations is None:
         deadline = started + _FIRST_SOLUTION_SHARE * time_limit_s
-    first = _first_solution(problem, active, deadline)
+        first_deadline = started + _FIRST_HEURISTIC_SHARE * time_limit_s
+    first = _first_solution(problem, active, deadline, first_deadline)
     manager, routing, vehicles = _model(problem, active)
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.ALL_UNPERFORMED
