@@ -394,3 +394,7 @@ _register_server_commands(app)
 from api.bench_command import register as _register_bench_command  # noqa: E402
 
 _register_bench_command(app)
+
+from api.crop_plan_command import register as _register_crop_plan_command  # noqa: E402
+
+_register_crop_plan_command(app)

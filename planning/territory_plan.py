@@ -1,0 +1,76 @@
+"""From a territory folder to a crop plan: load every input, estimate demand, solve.
+
+This is the job behind ``foodhub crop-plan``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from logistics.model import Territory
+from planning.catalogue import load_catalogue
+from planning.demand import DemandOptions, estimate_demand
+from planning.mip import solve_crop_plan
+from planning.problem import CropPlanProblem, PlanOptions
+from planning.producers import load_crop_producers
+from planning.reference import load_reference
+from planning.result import CropPlan
+from planning.survey import load_survey
+
+__all__ = ["plan_territory"]
+
+logger = logging.getLogger(__name__)
+
+
+def plan_territory(
+    territory: Territory,
+    year: int,
+    *,
+    catalogue_folder: Path | None = None,
+    options: PlanOptions | None = None,
+    demand_options: DemandOptions | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[CropPlanProblem, CropPlan]:
+    """Build and solve the crop plan of a territory for one season.
+
+    Parameters
+    ----------
+    territory
+        Loaded territory (its folder holds ``crop_producers.csv``, ``producer_crops.csv``,
+        ``survey.csv`` and ``reference_consumption.csv``, each optional).
+    year
+        Season (ISO year).
+    catalogue_folder
+        Crop catalogue folder; default the bundled ``data/crops``.
+    options, demand_options
+        MIP and demand settings.
+    progress
+        Called with a short message after each step.
+
+    Returns
+    -------
+    tuple of (CropPlanProblem, CropPlan)
+
+    Raises
+    ------
+    InputError
+        When a crop-planning file cannot be read (file, row, column).
+    """
+    note = progress or (lambda _message: None)
+    catalogue = load_catalogue(catalogue_folder)
+    producers = load_crop_producers(territory)
+    survey = load_survey(territory)
+    reference = load_reference(territory.folder)
+    note(
+        f"inputs read: {len(catalogue.itineraries)} itineraries, {len(producers)} producers,"
+        f" {len(survey)} survey answers"
+    )
+    demand = estimate_demand(
+        territory, catalogue, year, survey=survey, reference=reference, options=demand_options
+    )
+    note("demand estimated")
+    problem = CropPlanProblem(producers, catalogue, demand, options or PlanOptions(), year)
+    plan = solve_crop_plan(problem, progress=note)
+    return problem, plan
