@@ -334,6 +334,9 @@ class JobManager:
             job = session.scalar(select(PlanningJobRow).where(PlanningJobRow.id == job_id))
             if job is None or job.status != "queued":
                 return
+            if self._stopping.is_set():  # never start a job while the server stops
+                job.status, job.error, job.finished_at = "failed", INTERRUPTED, utc_now()
+                return
             job.status = "running"
             job.started_at = utc_now()
             job.message = "starting"

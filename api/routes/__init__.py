@@ -1,1 +1,3 @@
 """HTTP routes, one module per resource family."""
+
+__all__ = ["auth", "orders", "plans", "territory"]

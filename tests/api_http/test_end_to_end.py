@@ -80,3 +80,22 @@ def test_auto_engine_job_runs_engines_in_child_processes(
     rounds = client.get(f"/weeks/{WEEK}/rounds", headers=coordinator).json()
     assert rounds["summary"]["engine"] == "auto"
     assert rounds["violations"] == []
+
+
+def test_an_order_beyond_stock_is_unserved_not_an_error(
+    client: httpx.Client, tokens: dict[str, dict[str, str]]
+) -> None:
+    huge = {"week": WEEK, "lines": [{"product_id": "pates", "quantity": 5000}]}
+    assert client.post("/orders", headers=tokens["v2"], json=huge).status_code == 201
+    coordinator = tokens["coord"]
+    started = client.post("/planning-jobs", headers=coordinator, json=FAST_JOB)
+    job = wait_for_job(client, started.json()["id"], coordinator)
+    assert job["status"] == "succeeded", job
+    rounds = client.get(f"/weeks/{WEEK}/rounds", headers=coordinator).json()
+    unserved = [
+        u for u in rounds["unassigned"] if (u["venue_id"], u["product_id"]) == ("v2", "pates")
+    ]
+    assert sum(u["quantity"] for u in unserved) >= 4000
+    assert all(u["reason"] for u in unserved)
+    mine = client.get(f"/venues/v2/deliveries/{WEEK}", headers=tokens["v2"]).json()
+    assert any(u["product_id"] == "pates" for u in mine["unserved"])
