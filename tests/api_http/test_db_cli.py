@@ -35,7 +35,10 @@ def _same_territory(a_folder: Path, b_folder: Path) -> None:
             assert getattr(a, field.name) == getattr(b, field.name), field.name
 
 
-@pytest.mark.parametrize("folder", [VILLEURBANNE, Path("data/montpellier")])
+@pytest.mark.parametrize(
+    "folder",
+    [VILLEURBANNE, pytest.param(Path("data/montpellier"), marks=pytest.mark.slow)],
+)
 def test_round_trip_is_lossless(tmp_path: Path, folder: Path) -> None:
     source = folder if folder.is_absolute() else Path(__file__).resolve().parents[2] / folder
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
