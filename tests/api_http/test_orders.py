@@ -102,3 +102,11 @@ def test_validation_errors_name_the_field(client: httpx.Client, tokens: dict) ->
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
     unknown_path = client.get("/nowhere")
     assert unknown_path.status_code == 404 and unknown_path.json()["code"] == "not_found"
+
+
+def test_orders_are_paged(client: httpx.Client, tokens: dict) -> None:
+    everything = client.get("/orders", headers=tokens["coord"]).json()
+    page = client.get("/orders", headers=tokens["coord"], params={"limit": 2, "offset": 1}).json()
+    assert [o["id"] for o in page] == [o["id"] for o in everything[1:3]]
+    too_many = client.get("/orders", headers=tokens["coord"], params={"limit": 0})
+    assert too_many.status_code == 422 and too_many.json()["field"] == "limit"
