@@ -110,7 +110,7 @@ def test_savings_writes_markdown_html_and_png(tmp_path: Path, cache_env: None) -
     shares = [o["shapley"]["share_eur"] for o in data["organisations"].values()]
     assert sum(shares) == pytest.approx(data["pooled_cost_eur"], abs=0.02)
     assert len(_rows(out / "coalitions.csv")) == 3
-    assert "Shapley share" in result.output
+    assert "Shapley" in result.output  # the table header may wrap on a narrow terminal
 
 
 def test_savings_rejects_bad_options(tmp_path: Path, cache_env: None) -> None:
