@@ -15,7 +15,7 @@ from logistics.model import Territory
 from logistics.territory import load_territory
 from planning.outputs import write_crop_plan
 from planning.problem import PlanOptions
-from planning.territory_plan import plan_territory
+from planning.territory_plan import plan_territory, unplanned_products
 
 __all__ = ["crop_plan", "register", "run_crop_plan"]
 
@@ -29,7 +29,10 @@ def run_crop_plan(territory: Territory, *, season: int, out: Path, options: Plan
         problem, plan = plan_territory(
             territory, season, options=options, progress=lambda m: reporter.advance(message=m)
         )
-        written = write_crop_plan(plan, problem, out)
+        unplanned = unplanned_products(territory, problem)
+        written = write_crop_plan(
+            plan, problem, out, extra={"ordered_products_without_crop": list(unplanned)}
+        )
         reporter.advance(message="outputs written")
     gap = "–" if plan.gap is None else f"{100 * plan.gap:.2f} %"
     bound = "–" if plan.bound is None else f"{plan.bound:,.0f}"
@@ -44,6 +47,10 @@ def run_crop_plan(territory: Territory, *, season: int, out: Path, options: Plan
         f"Local coverage {100 * plan.coverage:.1f} % of {plan.demand_kg:,.0f} kg demand,"
         f" waste {plan.waste_kg:,.0f} kg, {sum(p.beds for p in plan.plantings)} beds started"
     )
+    if unplanned:
+        out_console.print(
+            f"Ordered but not planned (no crop in the catalogue): {', '.join(unplanned)}"
+        )
     table = Table(title="Income per producer (EUR)")
     for column in ("producer", "income", "minimum", "fair share", "bed-weeks used"):
         table.add_column(column, justify="right" if column != "producer" else "left")

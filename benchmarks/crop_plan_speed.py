@@ -97,6 +97,9 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--gap", type=float, default=0.01)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--fair-share", type=float, default=PlanOptions().fair_share, help="0 disables fairness"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     built = time.perf_counter()
@@ -105,7 +108,7 @@ def main() -> None:
         problem.producers,
         problem.catalogue,
         problem.demand,
-        PlanOptions(time_limit_s=args.time_limit, gap_rel=args.gap),
+        PlanOptions(time_limit_s=args.time_limit, gap_rel=args.gap, fair_share=args.fair_share),
     )
     instance_s = time.perf_counter() - built
     started = time.perf_counter()
@@ -129,6 +132,7 @@ def main() -> None:
         "time_limit_s": args.time_limit,
         "target_gap": args.gap,
         "seed": args.seed,
+        "fair_share": args.fair_share,
         "load_avg_1min_at_end": round(os.getloadavg()[0], 2),
         "cpus": os.cpu_count(),
         "python": platform.python_version(),

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from planning.catalogue import LANDS
 from planning.problem import CropPlanProblem
 from planning.result import CoverageLimit, Planting, ProductWeek
 from planning.season import cycle_week
@@ -116,12 +115,14 @@ def explain_limits(
             )
         if in_season:
             lands = {i.land for i in itineraries}
+            growing: set[int] = set()
+            for itinerary in itineraries:
+                for start in itinerary.start_weeks():
+                    growing.update(itinerary.occupied_weeks(start))
             used = capacity = 0
             for producer in growers:
-                for land in LANDS:
-                    if land not in lands:
-                        continue
-                    for w in in_season:
+                for land in lands:
+                    for w in growing:
                         used += occupied[(producer.id, land, w)]
                         capacity += producer.beds(land)
             share = used / capacity if capacity else 1.0
@@ -135,17 +136,19 @@ def explain_limits(
             ]
             if ruled:
                 family, interval = ruled[0].family, ruled[0].rotation_interval_years or 1.0
-                fam_used = fam_cap = 0.0
-                for producer in growers:
-                    for land in {i.land for i in ruled}:
-                        cap = producer.beds(land) // interval
-                        for w in in_season:
+                full = []
+                for w in sorted(growing):
+                    fam_used = fam_cap = 0.0
+                    for producer in growers:
+                        for land in {i.land for i in ruled}:
                             fam_used += by_family[(producer.id, land, family, w)]
-                            fam_cap += cap
-                if fam_cap and fam_used / fam_cap >= 0.9:
+                            fam_cap += producer.beds(land) // interval
+                    if fam_cap and fam_used >= 0.95 * fam_cap:
+                        full.append(w)
+                if full:
                     rotation = (
-                        f"; the {family} rotation limit (1 bed in {interval:g}) is"
-                        f" {100 * fam_used / fam_cap:.0f} % used"
+                        f"; the {family} rotation limit (1 bed in {interval:g}) is reached in"
+                        f" weeks {_weeks_text(full)}"
                     )
             limits.append(
                 CoverageLimit(
@@ -153,9 +156,10 @@ def explain_limits(
                     "land",
                     sum(shortage[w] for w in in_season),
                     tuple(in_season),
-                    f"weeks {_weeks_text(in_season)}: the beds of the {len(growers)} producers"
-                    f" growing it are {100 * share:.0f} % occupied{rotation}; where beds are"
-                    " free and rotation allows, one more bed would mostly be wasted",
+                    f"weeks {_weeks_text(in_season)}: while it could grow, the beds of the"
+                    f" {len(growers)} producers growing it are {100 * share:.0f} % occupied"
+                    f"{rotation}; where beds are free and rotation allows, one more bed would"
+                    " mostly be wasted",
                 )
             )
     limits.sort(key=lambda limit: -limit.shortage_kg)

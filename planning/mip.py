@@ -146,9 +146,14 @@ def _status(model: pulp.LpProblem) -> tuple[PlanStatus, float | None, float | No
     return PlanStatus.ERROR, None, None, None
 
 
-def _solver(time_limit_s: float, gap_rel: float) -> pulp.LpSolver:
+def _solver(time_limit_s: float, gap_rel: float, heuristic_effort: float) -> pulp.LpSolver:
     if pulp.HiGHS().available():
-        return pulp.HiGHS(msg=False, timeLimit=time_limit_s, gapRel=gap_rel)
+        return pulp.HiGHS(
+            msg=False,
+            timeLimit=time_limit_s,
+            gapRel=gap_rel,
+            mip_heuristic_effort=heuristic_effort,
+        )
     logger.warning("HiGHS is not available, using CBC")
     return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s, gapRel=gap_rel)
 
@@ -159,7 +164,7 @@ def _run(
     """Solve the model by HiGHS branch-and-bound until the gap or the deadline."""
     remaining = max(1.0, deadline - time.perf_counter())
     with _quiet_stdout():
-        model.solve(_solver(remaining, opts.gap_rel))
+        model.solve(_solver(remaining, opts.gap_rel, opts.heuristic_effort))
     return _status(model)
 
 

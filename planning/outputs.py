@@ -23,7 +23,7 @@ import json
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from logistics.outputs.i18n import format_date
@@ -98,8 +98,16 @@ def plan_summary(plan: CropPlan, problem: CropPlanProblem) -> dict[str, object]:
     }
 
 
-def write_crop_plan(plan: CropPlan, problem: CropPlanProblem, out: Path) -> list[Path]:
+def write_crop_plan(
+    plan: CropPlan,
+    problem: CropPlanProblem,
+    out: Path,
+    *,
+    extra: Mapping[str, object] | None = None,
+) -> list[Path]:
     """Write every output file of a crop plan into ``out`` (created if missing).
+
+    ``extra`` entries are added to ``summary.json``.
 
     Returns
     -------
@@ -270,7 +278,8 @@ def write_crop_plan(plan: CropPlan, problem: CropPlanProblem, out: Path) -> list
         written.append(path)
     summary = out / "summary.json"
     summary.write_text(
-        json.dumps(plan_summary(plan, problem), indent=2, ensure_ascii=False) + "\n",
+        json.dumps(plan_summary(plan, problem) | dict(extra or {}), indent=2, ensure_ascii=False)
+        + "\n",
         encoding="utf-8",
     )
     written.append(summary)

@@ -19,7 +19,7 @@ from planning.reference import load_reference
 from planning.result import CropPlan
 from planning.survey import load_survey
 
-__all__ = ["plan_territory"]
+__all__ = ["plan_territory", "unplanned_products"]
 
 logger = logging.getLogger(__name__)
 
@@ -74,3 +74,18 @@ def plan_territory(
     problem = CropPlanProblem(producers, catalogue, demand, options or PlanOptions(), year)
     plan = solve_crop_plan(problem, progress=note)
     return problem, plan
+
+
+def unplanned_products(territory: Territory, problem: CropPlanProblem) -> tuple[str, ...]:
+    """Fresh products the venues ordered (vegetables, fruit, baskets) that no crop yields.
+
+    Their demand is not in the plan: the catalogue has no itinerary for them (fruit trees,
+    bananas, citrus) or they are mixed (vegetable baskets).
+    """
+    ordered = {line.product_id for line in territory.orders_history}
+    fresh = {
+        p.id
+        for p in territory.products
+        if p.category in ("vegetables", "fruit", "baskets") and p.id in ordered
+    }
+    return tuple(sorted(fresh - set(problem.catalogue.products)))
