@@ -97,6 +97,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--gap", type=float, default=0.01)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--start-step", type=int, default=1, help="succession step, weeks")
     parser.add_argument(
         "--fair-share", type=float, default=PlanOptions().fair_share, help="0 disables fairness"
     )
@@ -108,7 +109,12 @@ def main() -> None:
         problem.producers,
         problem.catalogue,
         problem.demand,
-        PlanOptions(time_limit_s=args.time_limit, gap_rel=args.gap, fair_share=args.fair_share),
+        PlanOptions(
+            time_limit_s=args.time_limit,
+            gap_rel=args.gap,
+            fair_share=args.fair_share,
+            start_step_weeks=args.start_step,
+        ),
     )
     instance_s = time.perf_counter() - built
     started = time.perf_counter()
@@ -133,6 +139,7 @@ def main() -> None:
         "target_gap": args.gap,
         "seed": args.seed,
         "fair_share": args.fair_share,
+        "start_step_weeks": args.start_step,
         "load_avg_1min_at_end": round(os.getloadavg()[0], 2),
         "cpus": os.cpu_count(),
         "python": platform.python_version(),

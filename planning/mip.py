@@ -87,6 +87,8 @@ def _starts(problem: CropPlanProblem) -> list[_Start]:
             storage = problem.catalogue.products[itinerary.product_id].storage_weeks
             q = itinerary.harvest_kg_per_bed_week(producer.bed_m2)
             for week in itinerary.start_weeks():
+                if itinerary.shift_of(week) % opts.start_step_weeks:
+                    continue
                 harvest = itinerary.harvest_weeks_from(week)
                 if storage > 0:
                     reach = {cycle_week(h + d) for h in harvest for d in range(storage)}

@@ -79,3 +79,17 @@ def test_unreachable_minimum_income_is_a_penalty_when_soft() -> None:
     plan = solve_crop_plan(one_crop_problem(min_income_eur=100_000.0))
     assert plan.status is PlanStatus.OPTIMAL
     assert plan.producers[0].income_eur < plan.producers[0].min_income_eur
+
+
+def test_succession_step_keeps_every_other_start_week() -> None:
+    from dataclasses import replace
+
+    from planning.catalogue import CropCatalogue
+    from tests.planning.instances import lettuce
+
+    base = one_crop_problem(options=PlanOptions(gap_rel=0.0, start_step_weeks=2))
+    catalogue = CropCatalogue((lettuce(shift_max_weeks=3),), base.catalogue.products)
+    problem = replace(base, catalogue=catalogue)
+    plan = solve_crop_plan(problem)
+    assert plan.plantings
+    assert all((p.start_week - 10) % 2 == 0 for p in plan.plantings)
