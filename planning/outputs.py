@@ -46,6 +46,19 @@ def _monday(year: int, week: int) -> dt.date:
     return dt.date.fromisocalendar(year, min(week, weeks_in_year(year)), 1)
 
 
+def _eur(value: float) -> str:
+    """``4 813 €``: French thousands separator (narrow no-break space)."""
+    return f"{value:,.0f}".replace(",", "\u202f") + "\u00a0€"
+
+
+def _harvest_text(planting: Planting) -> str:
+    first, last = planting.harvest_weeks[0], planting.harvest_weeks[-1]
+    text = f"S{first}" if first == last else f"S{first} à S{last}"
+    if first < planting.start_week:
+        text += " (année suivante)"
+    return text
+
+
 def _write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) -> Path:
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
@@ -358,9 +371,9 @@ def _sheet_html(
             f"<td>{action} S{p.start_week}"
             f" ({e(format_date(_monday(year, p.start_week), 'fr'))})</td>"
             f"<td class='n'>{p.beds}</td><td class='n'>{p.beds * p.bed_m2:.0f}</td>"
-            f"<td>S{p.harvest_weeks[0]} à S{p.harvest_weeks[-1]}</td>"
+            f"<td>{_harvest_text(p)}</td>"
             f"<td class='n'>{p.harvest_kg_per_week:.0f}</td>"
-            f"<td class='n'>{p.harvest_kg:.0f}</td><td class='n'>{p.income_eur:,.0f} €</td>"
+            f"<td class='n'>{p.harvest_kg:.0f}</td><td class='n'>{_eur(p.income_eur)}</td>"
             "</tr>"
         )
     weekly: dict[tuple[str, int], float] = defaultdict(float)
@@ -391,8 +404,10 @@ td.n {{ text-align: right; }}
 .small td, .small th {{ font-size: 7pt; padding: 1px 2px; }}
 </style></head><body>
 <h1>Plan de culture partagé {year} – {e(name)}</h1>
-<p>Revenu attendu : <strong>{income:,.0f} €</strong> (récolte prévue × prix convenu).
-Semaines ISO ; les dates sont les lundis des semaines de la saison {year}.</p>
+<p>Revenu attendu : <strong>{_eur(income)}</strong> (récolte prévue × prix convenu).
+Semaines ISO ; les dates sont les lundis des semaines de la saison {year}.
+Le plan est un cycle annuel : ce qui est planté à l'automne est récolté l'année suivante, et les
+récoltes du printemps {year} viennent des plantations de l'automne {year - 1} (même plan).</p>
 <h2>Quoi semer ou planter, et quand</h2>
 {empty}
 <table><tr><th>Itinéraire</th><th>Terrain</th><th>Semis en pépinière</th><th>Mise en place</th>
