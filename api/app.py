@@ -115,6 +115,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
 
     for module in (auth, territory, orders, plans):
         app.include_router(module.router)
+    from api.web import router as web_pages  # web pages under /web (issue 8)
+
+    app.include_router(web_pages)
     _document_errors(app)
     return app
 
