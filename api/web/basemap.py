@@ -63,7 +63,7 @@ def basemap_geojson(hub_network: dict[str, str], cache_dir: Path) -> bytes:
     path = _network_path(hub_network)
     if path is None:
         return b'{"type": "FeatureCollection", "features": []}'
-    key = hashlib.sha256(path.encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{path}|{cache_dir}".encode()).hexdigest()[:16]
     with _lock:
         cached = _memory.get(key)
         if cached is not None:

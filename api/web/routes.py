@@ -392,17 +392,35 @@ async def coordinator_page(request: Request) -> Response:
     )
 
 
-def _savings(summary: dict[str, Any]) -> dict[str, float] | None:
-    """Pooling savings when the plan's summary carries a stand-alone comparison."""
-    standalone = summary.get("standalone")
-    if isinstance(standalone, dict) and "cost_eur" in standalone and "cost_eur" in summary:
-        alone, pooled = float(standalone["cost_eur"]), float(summary["cost_eur"])
-        return {
-            "standalone": round(alone, 2),
-            "pooled": round(pooled, 2),
-            "saving": round(alone - pooled, 2),
-        }
-    return None
+_SAVING_KEYS = ("distance_km", "duration_h", "co2_kg", "cost_eur")
+
+
+def _savings(summary: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """Rows (figure, stand-alone, pooled, saving, %) of the plan's stand-alone comparison.
+
+    ``summary["standalone_comparison"]`` is what :func:`logistics.standalone.pooling_comparison`
+    returns (``foodhub plan --standalone`` writes it); ``None`` when the plan has none.
+    """
+    comparison = summary.get("standalone_comparison")
+    if not isinstance(comparison, dict):
+        return None
+    alone, pooled = comparison.get("standalone"), comparison.get("pooled")
+    saving = comparison.get("saving")
+    if not (isinstance(alone, dict) and isinstance(pooled, dict) and isinstance(saving, dict)):
+        return None
+    rows = []
+    for key in _SAVING_KEYS:
+        if key in alone and key in pooled and isinstance(saving.get(key), dict):
+            rows.append(
+                {
+                    "key": key,
+                    "standalone": alone[key],
+                    "pooled": pooled[key],
+                    "saving": saving[key].get("absolute"),
+                    "percent": saving[key].get("percent"),
+                }
+            )
+    return rows or None
 
 
 # ------------------------------------------------------------------- venue
