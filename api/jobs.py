@@ -39,6 +39,7 @@ from sqlalchemy import select, update
 
 from api.db.engine import Database, open_database
 from api.db.models import PlanningJobRow, PlanRow, utc_now
+from logistics.standalone import STANDALONE_TIME_SHARE
 
 __all__ = [
     "JobManager",
@@ -54,8 +55,14 @@ INTERRUPTED = "interrupted: the server stopped while the job was queued or runni
 
 
 def job_budget_s(options: dict[str, Any]) -> float:
-    """Wall-clock budget of a job: seven solver days, twice over, plus loading time."""
-    return 2 * 7 * float(options.get("time_limit_s", 4.0)) + 180.0
+    """Wall-clock budget of a job, seconds.
+
+    Seven solver days, twice over, plus loading time; with the stand-alone comparison,
+    seven days for each of up to ten organisations at its shorter time limit.
+    """
+    time_limit = float(options.get("time_limit_s", 4.0))
+    standalone = 7 * 10 * max(1.0, time_limit * STANDALONE_TIME_SHARE)
+    return 2 * 7 * time_limit + 180.0 + (standalone if options.get("standalone", True) else 0.0)
 
 
 def fail_interrupted_jobs(database: Database) -> int:
@@ -132,7 +139,8 @@ def _run(database: Database, job_id: str, data_dir: Path) -> None:
     from logistics.check import check_plan
     from logistics.model import IsoWeek
     from logistics.outputs import routes_geojson
-    from logistics.plan_metrics import plan_figures
+    from logistics.plan_summary import plan_summary
+    from logistics.standalone import pooling_comparison
     from logistics.travel import territory_travel_times
     from logistics.week_plan import PlanOptions, plan_week, week_days
 
@@ -143,7 +151,11 @@ def _run(database: Database, job_id: str, data_dir: Path) -> None:
         week_text, options = job.week, dict(job.options)
         territory = territory_from_db(session, data_dir / "territory", week=week_text)
     week = IsoWeek.parse(week_text)
-    steps = 3 + len(week_days(week))
+    steps = (
+        3
+        + len(week_days(week))
+        + (len(territory.organisations) if options.get("standalone", True) else 0)
+    )
     done = 0
 
     def progress(message: str) -> None:
@@ -153,36 +165,23 @@ def _run(database: Database, job_id: str, data_dir: Path) -> None:
 
     travel = territory_travel_times(territory, cache_dir=data_dir / "cache")
     progress("road networks loaded")
-    plan = plan_week(
-        territory,
-        travel,
-        week=week,
-        options=PlanOptions(
-            engine=options.get("engine", "auto"),
-            time_limit_s=float(options.get("time_limit_s", 4.0)),
-            seed=int(options.get("seed", 0)),
-            max_iterations=options.get("max_iterations"),
-        ),
-        progress=progress,
+    plan_options = PlanOptions(
+        engine=options.get("engine", "auto"),
+        time_limit_s=float(options.get("time_limit_s", 4.0)),
+        seed=int(options.get("seed", 0)),
+        max_iterations=options.get("max_iterations"),
+        long_days=bool(options.get("long_days", False)),
     )
+    plan = plan_week(territory, travel, week=week, options=plan_options, progress=progress)
     violations = check_plan(territory, plan.tables, travel, week=week)
     geojson = routes_geojson(territory, plan.tables, travel)
-    summary = plan_figures(territory, plan.tables, week) | {
-        "engine": options.get("engine", "auto"),
-        "engines_used": sorted({d.engine for d in plan.days}),
-        "allocation_status": plan.allocation.status.name.lower(),
-        "approximated_sites": list(plan.approximated_sites),
-        "days": [
-            {
-                "day": d.day.isoformat(),
-                "stops": d.stops,
-                "engine": d.engine,
-                "feasible": d.feasible,
-                "runtime_s": round(d.runtime_s, 2),
-            }
-            for d in plan.days
-        ],
-        "checker_violations": len(violations),
+    comparison = (
+        pooling_comparison(territory, travel, plan, options=plan_options, progress=progress)
+        if options.get("standalone", True)
+        else None
+    )
+    summary = plan_summary(territory, plan, plan_options, comparison=comparison) | {
+        "checker_violations": len(violations)
     }
     with database.write() as session:
         job = session.get(PlanningJobRow, job_id)

@@ -14,9 +14,9 @@ from logistics.check import check_plan_folder, format_report
 from logistics.model import IsoWeek, Territory
 from logistics.outputs import plan_table, write_driver_sheets, write_map, write_routes_geojson
 from logistics.plan_files import write_plan_tables
-from logistics.plan_metrics import plan_figures
+from logistics.plan_summary import plan_summary
 from logistics.standalone import pooling_comparison
-from logistics.travel import territory_travel_times, travel_source
+from logistics.travel import territory_travel_times
 from logistics.week_plan import PlanOptions, plan_week, week_days
 
 __all__ = ["run_plan"]
@@ -41,7 +41,11 @@ def run_plan(
     """Plan, write and check; return the exit code (0 fine, 1 violations or strict+unserved)."""
     started = time.perf_counter()
     options = PlanOptions(
-        engine=engine, time_limit_s=time_limit_s, seed=seed, max_iterations=max_iterations
+        engine=engine,
+        time_limit_s=time_limit_s,
+        seed=seed,
+        max_iterations=max_iterations,
+        long_days=long_days,
     )
     plan_week_of = week or territory.week
     n_days = len(week_days(plan_week_of)) if plan_week_of else 7
@@ -60,40 +64,7 @@ def run_plan(
         )
         out.mkdir(parents=True, exist_ok=True)
         written = write_plan_tables(plan.tables, out)
-        summary = plan_figures(territory, plan.tables, plan.week) | {
-            "week": str(plan.week),
-            "territory": territory.hub.name,
-            "engine": engine,
-            "engines_used": sorted({d.engine for d in plan.days}),
-            "seed": seed,
-            "long_days": long_days,
-            "time_limit_s": time_limit_s,
-            "max_iterations": max_iterations,
-            "allocation_status": plan.allocation.status.name.lower(),
-            "travel_times": travel_source(territory),
-            "approximated_sites": list(plan.approximated_sites),
-            "pickups_missed": [
-                {
-                    "producer_id": m.producer_id,
-                    "product_id": m.product_id,
-                    "day": m.day.isoformat(),
-                    "quantity": m.quantity,
-                    "reason": m.reason,
-                }
-                for m in plan.missed_pickups
-            ],
-            "days": [
-                {
-                    "day": d.day.isoformat(),
-                    "stops": d.stops,
-                    "engine": d.engine,
-                    "feasible": d.feasible,
-                    "runtime_s": round(d.runtime_s, 2),
-                }
-                for d in plan.days
-            ],
-            "standalone_comparison": comparison,
-        }
+        summary = plan_summary(territory, plan, options, comparison=comparison)
         summary_path = out / "summary.json"
         written.append(summary_path)
         geojson_path = out / "routes.geojson"

@@ -39,6 +39,14 @@ class JobCreate(BaseModel):
     max_iterations: int | None = Field(
         default=None, ge=1, le=10_000_000, description="Iteration limit per day."
     )
+    long_days: bool = Field(
+        default=False,
+        description="Drivers work up to max_shift_h with a break (default: within break_after_h).",
+    )
+    standalone: bool = Field(
+        default=True,
+        description="Also plan each organisation alone, to report what pooling saves.",
+    )
 
 
 class JobPublic(BaseModel):
