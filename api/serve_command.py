@@ -123,6 +123,31 @@ def db_export(
     out_console.print(f"Wrote {len(written)} files to {out}/")
 
 
+@db_app.command("publish-crop-plan")
+def db_publish_crop_plan(
+    plan_dir: Annotated[Path, typer.Argument(help="Folder written by foodhub crop-plan --out.")],
+) -> None:
+    """Publish a crop plan: each producer then sees its own share (web page and API).
+
+    Example: foodhub db publish-crop-plan crop-plan/
+    """
+    from api.db.crop_plan_io import publish_crop_plan
+
+    database = _database()
+    try:
+        with database.write() as session:
+            published = publish_crop_plan(session, plan_dir)
+    except InputError as error:
+        print_problems(list(error.problems), title=f"{plan_dir} cannot be published")
+        raise typer.Exit(code=2) from None
+    finally:
+        database.dispose()
+    out_console.print(
+        f"[green]Published[/] the crop plan of {len(published)} producers"
+        f" ({sum(published.values())} plantings)."
+    )
+
+
 @users_app.command("create")
 def users_create(
     username: Annotated[str, typer.Argument(help="Login name.")],
