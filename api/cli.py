@@ -49,6 +49,16 @@ def _fail(error: FoodHubError) -> typer.Exit:
     return typer.Exit(code=2)
 
 
+ENGINES = ("auto", "pyvrp", "ortools")
+
+
+def _check_options(*checks: tuple[str, str, bool]) -> None:
+    """Exit 2 listing every bad option: each check is (option, message, is_bad)."""
+    problems = [Problem(option, message) for option, message, bad in checks if bad]
+    if problems:
+        raise _fail(InputError(problems))
+
+
 def _load(folder: Path) -> Territory:
     try:
         return load_territory(folder)
@@ -207,14 +217,11 @@ def plan(
     from api.plan_command import run_plan
 
     configure_logging(verbose)
-    if engine not in ("auto", "pyvrp", "ortools"):
-        raise _fail(
-            InputError([Problem("--engine", f"{engine} is not one of auto, pyvrp, ortools")])
-        )
-    if lang not in ("fr", "en"):
-        raise _fail(InputError([Problem("--lang", f"{lang} is not one of fr, en")]))
-    if time_limit <= 0:
-        raise _fail(InputError([Problem("--time-limit", f"{time_limit:g} must be > 0 seconds")]))
+    _check_options(
+        ("--engine", f"{engine} is not one of auto, pyvrp, ortools", engine not in ENGINES),
+        ("--lang", f"{lang} is not one of fr, en", lang not in ("fr", "en")),
+        ("--time-limit", f"{time_limit:g} must be > 0 seconds", time_limit <= 0),
+    )
     t = _load(territory)
     try:
         code = run_plan(
@@ -351,23 +358,13 @@ def savings(
     from api.savings_command import run_savings
 
     configure_logging(verbose)
-    problems = [
-        Problem(option, message)
-        for option, message, bad in (
-            ("--time-limit", f"{time_limit} must be > 0 seconds", (time_limit or 1) <= 0),
-            ("--samples", f"{samples} must be >= 2", samples < 2),
-            ("--unserved-eur", f"{unserved_eur:g} must be >= 0", unserved_eur < 0),
-            ("--exact-max", f"{exact_max} must be between 1 and 16", not 1 <= exact_max <= 16),
-            (
-                "--engine",
-                f"{engine} is not one of auto, pyvrp, ortools",
-                engine not in ("auto", "pyvrp", "ortools"),
-            ),
-        )
-        if bad
-    ]
-    if problems:
-        raise _fail(InputError(problems))
+    _check_options(
+        ("--time-limit", f"{time_limit} must be > 0 seconds", (time_limit or 1) <= 0),
+        ("--samples", f"{samples} must be >= 2", samples < 2),
+        ("--unserved-eur", f"{unserved_eur:g} must be >= 0", unserved_eur < 0),
+        ("--exact-max", f"{exact_max} must be between 1 and 16", not 1 <= exact_max <= 16),
+        ("--engine", f"{engine} is not one of auto, pyvrp, ortools", engine not in ENGINES),
+    )
     t = _load(territory)
     try:
         code = run_savings(
