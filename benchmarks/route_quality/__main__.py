@@ -43,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budgets", type=_floats, default=[], help="extra time limits, e.g. 1,3")
     ap.add_argument("--budget-instances", type=int, default=3)
     ap.add_argument("--sizes", default="100,300,1000", help="montpellier: stops per day")
-    ap.add_argument("--summarise", type=Path, help="only print the report of an existing CSV")
+    ap.add_argument(
+        "--summarise", type=Path, help="only report an existing CSV (and plot its gaps)"
+    )
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     if args.summarise:
@@ -51,8 +53,14 @@ def main(argv: list[str] | None = None) -> int:
 
         with args.summarise.open() as f:
             rows = list(csv.DictReader(f))
-        objective = SETS[rows[0]["set"]].objective if rows else "distance"
+        objective = SETS[rows[0].get("set") or "solomon"].objective if rows else "distance"
         print(markdown_report(rows, title=str(args.summarise), objective=objective))
+        if rows:
+            from benchmarks.route_quality.plots import plot_gap_per_instance
+
+            limit = max(float(r["time_limit_s"]) for r in rows)
+            png = args.summarise.with_name(args.summarise.stem + "-gap.png")
+            print(f"wrote {plot_gap_per_instance(rows, png, limit)}")
         return 0
     if args.set is None:
         ap.error("a SET is required (or --summarise CSV)")

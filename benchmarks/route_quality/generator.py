@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from geo.errors import SolverError
 from geo.matrix import OffNetworkWarning, travel_matrices
 from geo.network import load_network
 from logistics.routing import Profile, RoutingProblem, RoutingResult, Stop, VehicleType, solve
@@ -174,6 +175,26 @@ def _row(
     }
 
 
+def _solve(problem: RoutingProblem, engine: str, limit: float, seed: int) -> RoutingResult:
+    """``solve``, with an engine failure (no plan at all) as an empty, infeasible result."""
+    started = time.perf_counter()
+    try:
+        return solve(problem, engine=engine, time_limit_s=limit, seed=seed)
+    except SolverError as error:
+        _log.warning("%s found no plan in %g s: %s", engine, limit, error)
+        return RoutingResult(
+            routes=(),
+            unserved=tuple(range(len(problem.stops))),
+            cost=0,
+            engine=engine,
+            feasible=False,
+            runtime_s=time.perf_counter() - started,
+            iterations=0,
+            violations=(f"no plan: {error}",),
+            seed=seed,
+        )
+
+
 #: Time limits tried in turn to find the first budget that yields a feasible plan, seconds.
 FIRST_PLAN_LADDER = (1.0, 2.0, 5.0, 10.0, 20.0, 40.0)
 
@@ -212,7 +233,7 @@ def run_scale(
             for engine in engines:
                 for limit in ladder:
                     t0 = time.perf_counter()
-                    res = solve(problem, engine=engine, time_limit_s=limit, seed=seed)
+                    res = _solve(problem, engine, limit, seed)
                     row = _row(problem, engine, "first", limit, seed, time.perf_counter() - t0, res)
                     _log.info(
                         "%d stops, %s, %g s: %s",
@@ -227,7 +248,7 @@ def run_scale(
         budget: list[dict[str, str]] = []
         for engine in engines:
             t0 = time.perf_counter()
-            res = solve(problem, engine=engine, time_limit_s=time_limit_s, seed=seed)
+            res = _solve(problem, engine, time_limit_s, seed)
             row = _row(problem, engine, "budget", time_limit_s, seed, time.perf_counter() - t0, res)
             budget.append(row)
             emit(row)

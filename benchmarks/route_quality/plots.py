@@ -29,7 +29,8 @@ def plot_gap_per_instance(rows: list[Row], path: Path, time_limit_s: float | Non
     names = list(dict.fromkeys(r["instance"] for r in rows))
     engines = _engines(rows)
     width = 0.8 / max(1, len(engines))
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.25 * len(names) * max(1, len(engines))), 4.0))
+    wide = 2.0 + 0.1 * len(names) * max(1, len(engines))
+    fig, ax = plt.subplots(figsize=(min(20.0, max(6.0, wide)), 5.0))
     for k, eng in enumerate(engines):
         by = {r["instance"]: r for r in rows if r["engine"] == eng}
         xs, gaps, bad = [], [], []
@@ -72,6 +73,9 @@ def plot_gap_vs_time(rows: list[Row], path: Path) -> Path:
         xs = [t for t in limits if gaps[t]]
         ax.plot(xs, [sum(gaps[t]) / len(gaps[t]) for t in xs], "o-", label=eng)
     ax.set_xscale("log")
+    ax.set_xticks(limits)
+    ax.set_xticklabels([f"{t:g}" for t in limits])
+    ax.minorticks_off()
     ax.set_xlabel("time limit per run, s")
     ax.set_ylabel("mean gap to best-known, %")
     ax.set_title(f"Gap vs time budget ({len(first)} instances)")

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from benchmarks.route_quality.recost import recost
 from benchmarks.route_quality.sets import BenchmarkSet, Bks, build_problem, fleet_size
-from logistics.routing import solve, verify
+from geo.errors import SolverError
+from logistics.routing import RoutingResult, solve, verify
 
 __all__ = ["CSV_FIELDS", "run_instance", "run_set", "select_instances"]
 
@@ -75,15 +76,28 @@ def run_instance(
     instance = bset.read(name)
     problem = build_problem(instance, bks.convention, bset.objective)
     started = time.perf_counter()
-    result = solve(
-        problem,
-        engine=engine,
-        time_limit_s=time_limit_s,
-        seed=seed,
-        max_iterations=max_iterations,
-    )
+    try:
+        result = solve(
+            problem,
+            engine=engine,
+            time_limit_s=time_limit_s,
+            seed=seed,
+            max_iterations=max_iterations,
+        )
+    except SolverError as error:  # no plan at all: an infeasible row, not a crash
+        result = RoutingResult(
+            routes=(),
+            unserved=tuple(range(len(problem.stops))),
+            cost=0,
+            engine=engine,
+            feasible=False,
+            runtime_s=time.perf_counter() - started,
+            iterations=0,
+            violations=(f"no plan: {error}",),
+            seed=seed,
+        )
     wall = time.perf_counter() - started
-    problems = [str(v) for v in verify(problem, result)]
+    problems = [*result.violations[:1], *(str(v) for v in verify(problem, result))]
     routes = [[problem.stops[i].location for i in r.stops] for r in result.routes]
     check = recost(instance, routes, bks.convention, max_vehicles=fleet_size(instance))
     problems += check.violations
@@ -94,6 +108,7 @@ def run_instance(
         problems.append(f"solver distance {solver_distance} != re-cost {check.distance}")
     feasible = not problems and result.feasible
     gap = 100.0 * (check.distance - bks.distance) / bks.distance
+    gap = 0.0 if abs(gap) < 5e-4 else gap  # no "-0.000" from rounded BKS values
     same = "" if bks.vehicles is None else str(check.vehicles == bks.vehicles)
     return {
         "set": bset.name,
