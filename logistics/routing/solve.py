@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import multiprocessing
@@ -9,6 +10,7 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from geo.errors import SolverError
 from logistics.routing import ortools_engine, pyvrp_engine
@@ -47,6 +49,36 @@ def _context() -> multiprocessing.context.BaseContext:
         )
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+_POOLS: dict[str, ProcessPoolExecutor] = {}
+
+
+def _engine_pools() -> dict[str, ProcessPoolExecutor]:
+    """One single-worker process pool per engine, started once and reused.
+
+    Each engine has a process of its own whose priority is its own: PyVRP, which gives
+    the quality, keeps the normal priority; the others yield the CPU to it when the
+    machine is busy.  Reusing the workers saves starting (and importing) them at every
+    call: a week plan solves dozens of problems.
+    """
+    if not _POOLS:
+        ctx = _context()
+        for name in ENGINES:
+            _POOLS[name] = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=ctx,
+                initializer=None if name == "pyvrp" else _lower_priority,
+            )
+        atexit.register(_close_pools)
+    return _POOLS
+
+
+def _close_pools() -> None:
+    """Stop the engine workers (at exit, or after one died: the next call starts new ones)."""
+    for pool in _POOLS.values():
+        pool.shutdown(wait=False, cancel_futures=True)
+    _POOLS.clear()
 
 
 def solve(
@@ -100,31 +132,20 @@ def solve(
     started = time.perf_counter()
     results: list[RoutingResult] = []
     errors: list[str] = []
-    # One single-worker pool per engine, so that each engine has a process of its
-    # own whose priority is its own: PyVRP, which gives the quality, keeps the
-    # normal priority; the others yield the CPU to it when the machine is busy.
-    ctx = _context()
-    pools = {
-        name: ProcessPoolExecutor(
-            max_workers=1,
-            mp_context=ctx,
-            initializer=None if name == "pyvrp" else _lower_priority,
-        )
-        for name in ENGINES
+    pools = _engine_pools()
+    futures: dict[str, Future[RoutingResult]] = {
+        name: pools[name].submit(fn, problem, **kwargs) for name, fn in ENGINES.items()
     }
-    try:
-        futures: dict[str, Future[RoutingResult]] = {
-            name: pools[name].submit(fn, problem, **kwargs) for name, fn in ENGINES.items()
-        }
-        for name, fut in futures.items():
-            try:
-                results.append(fut.result())
-            except SolverError as exc:
-                _log.warning("engine %s failed: %s", name, exc)
-                errors.append(f"{name} failed: {exc}")
-    finally:
-        for pool in pools.values():
-            pool.shutdown()
+    for name, fut in futures.items():
+        try:
+            results.append(fut.result())
+        except SolverError as exc:
+            _log.warning("engine %s failed: %s", name, exc)
+            errors.append(f"{name} failed: {exc}")
+        except BrokenProcessPool as exc:  # a worker died (killed, out of memory): start afresh
+            _log.warning("engine %s worker died: %s", name, exc)
+            errors.append(f"{name} worker died: {exc}")
+            _close_pools()
     if not results:
         raise SolverError("; ".join(errors))
     results.sort(key=_rank)
