@@ -102,6 +102,12 @@ class BenchmarkSet:
             for row in csv.DictReader(f):
                 conv = self.convention or _CLASSIC_CONVENTIONS[row["distance_convention"]]
                 veh = row.get("bks_vehicles") or ""
+                if (
+                    not veh
+                    and self.name == "cvrp-classic"
+                    and not row["instance"].startswith("CMT")
+                ):
+                    veh = row["instance"].rsplit("-k", 1)[1]  # the fleet of the optimum: k
                 out[row["instance"]] = Bks(
                     float(row["bks_distance"]), int(veh) if veh else None, conv
                 )
@@ -178,9 +184,17 @@ SETS: dict[str, BenchmarkSet] = {
 
 
 def fleet_size(instance: Instance) -> int:
-    """Vehicles offered to the solver: the declared fleet, else generous for plain CVRP."""
+    """Vehicles offered to the solver.
+
+    The declared fleet; for the classic A/B/E/F/M/P sets the ``k`` of the name (their optimal
+    values use k vehicles; fewer routes than k can be cheaper and are then not comparable);
+    else (CVRPLIB X, CMT) generous: ``2 * ceil(demand / capacity) + 2``.
+    """
     if instance.num_vehicles is not None:
         return instance.num_vehicles
+    m = re.fullmatch(r"[ABEFMP]-n\d+-k(\d+)", instance.name)
+    if m:  # classic Augerat/Eilon/Fisher/CMT-M sets: optimal values are for k vehicles
+        return int(m.group(1))
     k = minimum_vehicles(instance)
     return min(instance.num_customers, 2 * k + 2)
 
