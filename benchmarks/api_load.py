@@ -23,7 +23,9 @@ Bounded request counts; loopback only; not a test (figures depend on the machine
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import math
 import os
 import shutil
 import socket
@@ -31,15 +33,17 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
+from sqlalchemy import distinct, func, select
 
 from api.auth import create_user
 from api.db import open_database, upgrade_database
+from api.db.models import OrderRow
 from api.db.territory_io import import_territory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +52,18 @@ OSM = ROOT / "data" / "osm" / "villeurbanne_ladoua_campus_drive.osm"
 WEEK = "2026-W49"
 VENUES = [f"v{i}" for i in range(1, 8)]
 PASSWORD = "benchmark-password"
+SERVER = "uvicorn, 1 process, h11, asyncio loop, loopback"
+_HEALTH = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+_T = TypeVar("_T")
+
+
+def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """Run the load generator on uvloop when installed (less client CPU), else asyncio."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coroutine)
+    return uvloop.run(coroutine)
 
 
 def _seed(data_dir: Path) -> None:
@@ -106,43 +122,50 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def _load(
-    base: str, clients: int, total: int, request: Callable[[httpx.Client, int], httpx.Response]
+async def _exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+) -> tuple[int, float]:
+    """Send one request; return the status code and the server's ``Server-Timing`` (ms)."""
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    length = 0
+    server_ms = math.nan
+    for line in head.lower().split(b"\r\n")[1:]:
+        if line.startswith(b"content-length:"):
+            length = int(line[15:])
+        elif line.startswith(b"server-timing:"):
+            server_ms = float(line.split(b"dur=")[1])
+    await reader.readexactly(length)
+    return status, server_ms
+
+
+async def _load_async(
+    port: int, clients: int, total: int, request: Callable[[int], bytes], expect: int
 ) -> dict[str, float]:
-    """Run ``total`` requests from ``clients`` threads; latency in ms, throughput in req/s."""
     latencies: list[float] = []
     server_ms: list[float] = []
     errors: list[int] = []
-    lock = threading.Lock()
     counter = iter(range(total))
-    barrier = threading.Barrier(clients)
+    connections = [await asyncio.open_connection("127.0.0.1", port) for _ in range(clients)]
+    for reader, writer in connections:  # one request each before the clock starts
+        await _exchange(reader, writer, _HEALTH)
 
-    def worker() -> None:
-        with httpx.Client(base_url=base, timeout=60) as http:
-            http.get("/health")  # open the connection before the clock starts
-            barrier.wait()
-            while True:
-                with lock:
-                    n = next(counter, None)
-                if n is None:
-                    return
-                started = time.perf_counter()
-                response = request(http, n)
-                elapsed = (time.perf_counter() - started) * 1000
-                timing = response.headers.get("server-timing", "app;dur=nan")
-                with lock:
-                    latencies.append(elapsed)
-                    server_ms.append(float(timing.split("dur=")[1]))
-                    if response.status_code >= 400:
-                        errors.append(response.status_code)
+    async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for n in counter:
+            payload = request(n)
+            started = time.perf_counter()
+            status, server = await _exchange(reader, writer, payload)
+            latencies.append((time.perf_counter() - started) * 1000)
+            server_ms.append(server)
+            if status != expect:
+                errors.append(status)
 
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
     started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    await asyncio.gather(*(client(r, w) for r, w in connections))
     wall = time.perf_counter() - started
+    for _, writer in connections:
+        writer.close()
     return {
         "requests": len(latencies),
         "errors": len(errors),
@@ -155,6 +178,44 @@ def _load(
         "server_p50_ms": round(statistics.median(server_ms), 2),
         "server_p99_ms": round(_percentile(server_ms, 99), 2),
     }
+
+
+def _load(
+    port: int, clients: int, total: int, request: Callable[[int], bytes], expect: int
+) -> dict[str, float]:
+    """Run ``total`` requests over ``clients`` connections; latency in ms, throughput in req/s.
+
+    Raises
+    ------
+    RuntimeError
+        When a response's status is not ``expect``.
+    """
+    result = _run(_load_async(port, clients, total, request, expect))
+    if result["errors"]:
+        raise RuntimeError(f"{result['errors']} responses were not {expect}: {result}")
+    return result
+
+
+def _request(method: str, path: str, token: str, body: bytes = b"", extra: str = "") -> bytes:
+    head = (
+        f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n{extra}"
+    )
+    if body:
+        head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    return head.encode() + b"\r\n" + body
+
+
+def _count_orders(data_dir: Path) -> tuple[int, int]:
+    """Orders of the benchmark in the database: rows and distinct idempotency keys."""
+    database = open_database(f"sqlite:///{(data_dir / 'foodhub.sqlite3').as_posix()}")
+    with database.read() as session:
+        rows, keys = session.execute(
+            select(func.count(), func.count(distinct(OrderRow.idempotency_key))).where(
+                OrderRow.idempotency_key.like("bench-%")
+            )
+        ).one()
+    database.dispose()
+    return int(rows), int(keys)
 
 
 def main() -> None:
@@ -173,57 +234,66 @@ def main() -> None:
         try:
             with httpx.Client(base_url=base, timeout=60) as http:
                 tokens = {
-                    name: {
-                        "Authorization": "Bearer "
-                        + http.post(
-                            "/auth/token", json={"username": name, "password": PASSWORD}
-                        ).json()["access_token"]
-                    }
+                    name: http.post(
+                        "/auth/token", json={"username": name, "password": PASSWORD}
+                    ).json()["access_token"]
                     for name in ["coord", *VENUES]
                 }
 
-            def place(http: httpx.Client, n: int) -> httpx.Response:
+            def place(n: int) -> bytes:
                 venue = VENUES[n % len(VENUES)]
-                return http.post(
+                body = {"week": WEEK, "lines": [{"product_id": "pates", "quantity": 1 + n % 3}]}
+                return _request(
+                    "POST",
                     "/orders",
-                    headers=tokens[venue] | {"Idempotency-Key": f"bench-{n}"},
-                    json={"week": WEEK, "lines": [{"product_id": "pates", "quantity": 1 + n % 3}]},
+                    tokens[venue],
+                    json.dumps(body).encode(),
+                    f"Idempotency-Key: bench-{n}\r\n",
                 )
 
-            orders = _load(base, args.clients, args.orders, place)
-            orders_one = _load(
-                base, 1, min(args.orders, 500), lambda http, n: place(http, args.orders + n)
-            )
+            orders = _load(port, args.clients, args.orders, place, 201)
+            one = min(args.orders, 500)
+            orders_one = _load(port, 1, one, lambda n: place(args.orders + n), 201)
 
             with httpx.Client(base_url=base, timeout=120) as http:
+                coord = {"Authorization": f"Bearer {tokens['coord']}"}
                 job = http.post(
                     "/planning-jobs",
-                    headers=tokens["coord"],
+                    headers=coord,
                     json={"week": WEEK, "engine": "pyvrp", "time_limit_s": 2, "seed": 1},
                 ).json()
                 for _ in range(1200):
-                    status = http.get(f"/planning-jobs/{job['id']}", headers=tokens["coord"])
+                    status = http.get(f"/planning-jobs/{job['id']}", headers=coord)
                     if status.json()["status"] not in ("queued", "running"):
                         break
                     time.sleep(0.25)
                 assert status.json()["status"] == "succeeded", status.json()
 
-            def read(http: httpx.Client, n: int) -> httpx.Response:
-                venue = VENUES[n % len(VENUES)]
-                return http.get(f"/venues/{venue}/deliveries/{WEEK}", headers=tokens[venue])
+            reads_bytes = [
+                _request("GET", f"/venues/{venue}/deliveries/{WEEK}", tokens[venue])
+                for venue in VENUES
+            ]
 
-            reads = _load(base, args.clients, args.reads, read)
-            reads_one = _load(base, 1, min(args.reads, 500), read)
+            def read(n: int) -> bytes:
+                return reads_bytes[n % len(VENUES)]
+
+            reads = _load(port, args.clients, args.reads, read, 200)
+            reads_one = _load(port, 1, min(args.reads, 500), read, 200)
         finally:
             server.terminate()
             server.wait(timeout=30)
+        rows, keys = _count_orders(data_dir)
+        if rows != keys or rows != args.orders + one:
+            raise RuntimeError(f"{args.orders + one} orders placed, {rows} stored ({keys} keys)")
     print(
         json.dumps(
             {
                 "cpus": os.cpu_count(),
-                "load_average_1min": round(os.getloadavg()[0], 2),
+                "load_average_1min_at_end": round(os.getloadavg()[0], 2),
                 "database": "sqlite (WAL)",
-                "server": "uvicorn, 1 process, loopback",
+                "server": SERVER,
+                "client": "one asyncio process, raw HTTP/1.1 keep-alive, one connection a client",
+                "orders_stored": rows,
                 "post_orders": orders,
                 "post_orders_1_client": orders_one,
                 "get_venue_rounds": reads,
