@@ -52,7 +52,10 @@ OSM = ROOT / "data" / "osm" / "villeurbanne_ladoua_campus_drive.osm"
 WEEK = "2026-W49"
 VENUES = [f"v{i}" for i in range(1, 8)]
 PASSWORD = "benchmark-password"
-SERVER = "uvicorn, 1 process, h11, asyncio loop, loopback"
+SERVERS = {
+    "serve": "foodhub serve --no-access-log: uvicorn, 1 process, uvloop, httptools",
+    "h11": "uvicorn, 1 process, asyncio loop, h11",
+}
 _HEALTH = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 _T = TypeVar("_T")
 
@@ -93,19 +96,28 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def _server_command(port: int, stack: str) -> list[str]:
+    """``foodhub serve`` without access log, or uvicorn on its pure-Python stack (``h11``)."""
+    if stack == "h11":
+        code = (
+            "import uvicorn; from api.app import create_app; "
+            f"uvicorn.run(create_app(), host='127.0.0.1', port={port}, log_level='warning',"
+            " backlog=2048, loop='asyncio', http='h11')"
+        )
+        return [sys.executable, "-c", code]
+    serve = ["serve", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    return [sys.executable, "-c", "from api.cli import app; app()", *serve]
+
+
+def _start_server(data_dir: Path, port: int, stack: str) -> subprocess.Popen[bytes]:
     env = os.environ | {
         "FOODHUB_DATA_DIR": str(data_dir),
         "FOODHUB_SECRET": "benchmark-secret-0123456789",
         "FOODHUB_DEV": "",
     }
     env.pop("DATABASE_URL", None)
-    code = (
-        "import uvicorn; from api.app import create_app; "
-        f"uvicorn.run(create_app(), host='127.0.0.1', port={port}, log_level='warning',"
-        " backlog=2048)"
-    )
-    process = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT)
+    command = _server_command(port, stack)
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=sys.stderr)
     for _ in range(300):
         try:
             if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
@@ -223,6 +235,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--reads", type=int, default=2000)
+    parser.add_argument(
+        "--stack",
+        choices=["serve", "h11"],
+        default="serve",
+        help="foodhub serve (uvloop, httptools), or uvicorn on asyncio and h11 for comparison",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -230,7 +248,7 @@ def main() -> None:
         _seed(data_dir)
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
-        server = _start_server(data_dir, port)
+        server = _start_server(data_dir, port, args.stack)
         try:
             with httpx.Client(base_url=base, timeout=60) as http:
                 tokens = {
@@ -291,7 +309,7 @@ def main() -> None:
                 "cpus": os.cpu_count(),
                 "load_average_1min_at_end": round(os.getloadavg()[0], 2),
                 "database": "sqlite (WAL)",
-                "server": SERVER,
+                "server": SERVERS[args.stack],
                 "client": "one asyncio process, raw HTTP/1.1 keep-alive, one connection a client",
                 "orders_stored": rows,
                 "post_orders": orders,
