@@ -19,8 +19,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import PrincipalCache
 from api.db.engine import open_database
+from api.db.group_commit import GroupCommit
 from api.db.migrate import upgrade_database
-from api.errors import ErrorBody, install_error_handlers
+from api.errors import ApiError, ErrorBody, install_error_handlers
 from api.jobs import JobManager, fail_interrupted_jobs
 from api.routes import auth, orders, plans, territory
 from api.settings import Settings, load_settings
@@ -90,13 +91,17 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
             logger.warning("%d planning jobs interrupted by a restart marked failed", failed)
         jobs = JobManager(database, settings.data_dir, workers=settings.job_workers)
         jobs.start()
+        order_writer = GroupCommit(database, clean_errors=(ApiError,))
+        order_writer.start()
         app.state.settings = settings
         app.state.database = database
         app.state.jobs = jobs
         app.state.principals = PrincipalCache()
+        app.state.order_writer = order_writer
         try:
             yield
         finally:
+            order_writer.stop()
             jobs.stop()
             database.dispose()
 
@@ -113,7 +118,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     def health() -> Health:
         return Health()
 
-    for module in (auth, territory, orders, plans):
+    # Routes are matched in order, ~2 µs each: the busiest (orders, a venue's rounds) first.
+    for module in (orders, plans, auth, territory):
         app.include_router(module.router)
     from api.web import router as web_pages  # web pages under /web (issue 8)
 

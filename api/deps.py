@@ -49,18 +49,19 @@ ReadSession = Annotated[Session, Depends(_read_session)]
 
 async def _current_user(
     request: Request,
-    database: Annotated[Database, Depends(get_database)],
-    settings: Annotated[Settings, Depends(get_settings)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
+    # On every request: the app state is read directly (fewer dependencies to solve).
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiError(401, "unauthorized", "a bearer token is required")
-    cache: PrincipalCache = request.app.state.principals
-    token_hash = hash_token(credentials.credentials, settings.secret)
+    state = request.app.state
+    secret = state.settings.secret
+    cache: PrincipalCache = state.principals
+    token_hash = hash_token(credentials.credentials, secret)
     principal = cache.get(token_hash)
     if principal is None:
         principal = await run_in_threadpool(
-            _lookup, database, credentials.credentials, settings.secret
+            _lookup, state.database, credentials.credentials, secret
         )
         if principal is not None:
             cache.put(token_hash, principal)

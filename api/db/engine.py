@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = ["Database", "open_database"]
@@ -81,6 +81,13 @@ class Database:
         guard: AbstractContextManager[Any] = self._lock if self._lock is not None else nullcontext()
         with guard, self._write() as session, session.begin():
             yield session
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """A Core connection in one write transaction, committed when the block succeeds."""
+        guard: AbstractContextManager[Any] = self._lock if self._lock is not None else nullcontext()
+        with guard, self.write_engine.begin() as connection:
+            yield connection
 
     def dispose(self) -> None:
         self.read_engine.dispose()

@@ -11,15 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Response
-from sqlalchemy import bindparam, exists, func, insert, select
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import Connection, bindparam, exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth import Principal
 from api.db.engine import Database
+from api.db.group_commit import GroupCommit
 from api.db.models import (
     OrderEventRow,
     OrderLineRow,
@@ -212,10 +215,9 @@ _ORDER_CHECKS = select(
     },
     summary="Place an order for a week (venue for itself, or coordinator)",
 )
-def place_order(
+async def place_order(
     body: OrderCreate,
-    response: Response,
-    database: DatabaseDep,
+    request: Request,
     user: CurrentUser,
     idempotency_key: Annotated[
         str | None,
@@ -225,7 +227,9 @@ def place_order(
             description="Any unique string; a retry with the same key never duplicates.",
         ),
     ] = None,
-) -> OrderRow | OrderPublic:
+) -> Response:
+    # Hot path: the write joins the next group commit (api.db.group_commit) and the
+    # answer is serialised here once, without FastAPI re-validating it.
     if user.role == "producer":
         raise forbid("a producer account may not place orders")
     venue_id = body.venue_id
@@ -236,69 +240,86 @@ def place_order(
     if venue_id is None:
         raise ApiError(422, "validation_error", "venue_id is required", "venue_id")
     digest = _request_hash(venue_id, body)
-    lines = _lines_json(body.lines)
-    product_ids = sorted({x["product_id"] for x in lines})
+    writer: GroupCommit = request.app.state.order_writer
     try:
-        with database.write() as session:
-            connection = session.connection()
-            checks = connection.execute(
-                _ORDER_CHECKS,
-                {
-                    "venue_id": venue_id,
-                    "key": idempotency_key,
-                    "week": body.week,
-                    "product_ids": product_ids,
-                },
-            ).one()
-            if checks.retry:
-                existing = _replay(session, venue_id, str(idempotency_key), digest)
-                if existing is not None:
-                    response.status_code = 200
-                    return existing
-            if not checks.venue_known:
-                raise ApiError(422, "unknown_venue", f"no venue {venue_id}", "venue_id")
-            if checks.products_known != len(product_ids):
-                _check_products(session, body.lines)  # names the first unknown line
-            now = utc_now()
-            _check_cutoff(body.week, checks.cutoff_at, user, now)
-            order_id = connection.execute(
-                _INSERT_ORDER,
-                {
-                    "week": body.week,
-                    "venue_id": venue_id,
-                    "status": "active",
-                    "version": 1,
-                    "source": "api",
-                    "idempotency_key": idempotency_key,
-                    "request_hash": digest,
-                    "created_by": user.user_id,
-                    "created_at": now,
-                    "updated_at": now,
-                },
-            ).scalar_one()
-            connection.execute(_INSERT_LINE, [x | {"order_id": order_id} for x in lines])
-            connection.execute(
-                _INSERT_EVENT,
-                {
-                    "order_id": order_id,
-                    "user_id": user.user_id,
-                    "username": user.username,
-                    "action": "created",
-                    "version": 1,
-                    "at": now,
-                    "lines": lines,
-                },
-            )
+        status, content = await writer.run(
+            partial(_insert_order, body, venue_id, user, idempotency_key, digest)
+        )
     except IntegrityError:  # a concurrent retry with the same key won the race
         if idempotency_key is None:
             raise
-        with database.read() as session:
-            existing = _replay(session, venue_id, idempotency_key, digest)
-        if existing is None:
-            raise
-        response.status_code = 200
-        return existing
-    return OrderPublic(
+        database: Database = request.app.state.database
+        status, content = (
+            200,
+            await run_in_threadpool(_replayed_json, database, venue_id, idempotency_key, digest),
+        )
+    return Response(content, status_code=status, media_type="application/json")
+
+
+def _insert_order(
+    body: OrderCreate,
+    venue_id: str,
+    user: Principal,
+    idempotency_key: str | None,
+    digest: str,
+    connection: Connection,
+) -> tuple[int, bytes]:
+    """Check and insert an order with its lines and audit event: (status, JSON).
+
+    Raises :class:`ApiError` only before writing anything (a group-commit contract).
+    """
+    lines = _lines_json(body.lines)
+    product_ids = sorted({x["product_id"] for x in lines})
+    checks = connection.execute(
+        _ORDER_CHECKS,
+        {
+            "venue_id": venue_id,
+            "key": idempotency_key,
+            "week": body.week,
+            "product_ids": product_ids,
+        },
+    ).one()
+    if checks.retry:
+        with Session(bind=connection) as session:
+            existing = _replay(session, venue_id, str(idempotency_key), digest)
+            if existing is not None:
+                return 200, OrderPublic.model_validate(existing).model_dump_json().encode()
+    if not checks.venue_known:
+        raise ApiError(422, "unknown_venue", f"no venue {venue_id}", "venue_id")
+    if checks.products_known != len(product_ids):
+        with Session(bind=connection) as session:
+            _check_products(session, body.lines)  # names the first unknown line
+    now = utc_now()
+    _check_cutoff(body.week, checks.cutoff_at, user, now)
+    order_id = connection.execute(
+        _INSERT_ORDER,
+        {
+            "week": body.week,
+            "venue_id": venue_id,
+            "status": "active",
+            "version": 1,
+            "source": "api",
+            "idempotency_key": idempotency_key,
+            "request_hash": digest,
+            "created_by": user.user_id,
+            "created_at": now,
+            "updated_at": now,
+        },
+    ).scalar_one()
+    connection.execute(_INSERT_LINE, [x | {"order_id": order_id} for x in lines])
+    connection.execute(
+        _INSERT_EVENT,
+        {
+            "order_id": order_id,
+            "user_id": user.user_id,
+            "username": user.username,
+            "action": "created",
+            "version": 1,
+            "at": now,
+            "lines": lines,
+        },
+    )
+    order = OrderPublic(
         id=order_id,
         week=body.week,
         venue_id=venue_id,
@@ -308,6 +329,22 @@ def place_order(
         created_at=now,
         updated_at=now,
     )
+    return 201, order.model_dump_json().encode()
+
+
+def _replayed_json(database: Database, venue_id: str, key: str, digest: str) -> bytes:
+    """The JSON of the order first made with ``key``.
+
+    Raises
+    ------
+    LookupError
+        When there is none (the integrity error had another cause).
+    """
+    with database.read() as session:
+        existing = _replay(session, venue_id, key, digest)
+        if existing is None:
+            raise LookupError(f"no order of {venue_id} with Idempotency-Key {key}")
+        return OrderPublic.model_validate(existing).model_dump_json().encode()
 
 
 def _scoped_order(session: Session, order_id: int, user: Principal) -> OrderRow:

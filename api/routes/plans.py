@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from api.auth import Principal
@@ -190,13 +190,16 @@ def _cache(request: Request) -> PlanCache:
     return cache
 
 
+_PUBLISHED_ID = (
+    select(PlanRow.id)
+    .where(PlanRow.week == bindparam("week"), PlanRow.published.is_(True))
+    .order_by(PlanRow.id.desc())
+    .limit(1)
+)
+
+
 def _published_id(session: Session, week: str) -> int:
-    plan_id = session.scalar(
-        select(PlanRow.id)
-        .where(PlanRow.week == week, PlanRow.published.is_(True))
-        .order_by(PlanRow.id.desc())
-        .limit(1)
-    )
+    plan_id = session.scalar(_PUBLISHED_ID, {"week": week})
     if plan_id is None:
         raise ApiError(404, "no_plan", f"no published plan for {week}", "week")
     return int(plan_id)
@@ -408,15 +411,19 @@ def get_sheet(
     summary="A venue's delivery day, ETA and items in the week's published plan",
 )
 async def venue_deliveries(
-    venue_id: Id, week: Week, request: Request, database: DatabaseDep, user: CurrentUser
+    venue_id: Id, week: Week, request: Request, user: CurrentUser
 ) -> Response:
-    # Hot path: no thread hop for a cached view; the one indexed query (which published
-    # plan) runs on the event loop, as WAL readers never wait for a lock.
+    # Hot path: no thread hop for a cached view; the one indexed query (which plan is
+    # published) runs on the event loop, as WAL readers never wait for a lock.
     if user.role == "producer" or (user.role == "venue" and user.venue_id != venue_id):
         raise forbid(f"this account may not read the deliveries of venue {venue_id}")
+    database: Database = request.app.state.database
     cache = _cache(request)
-    with database.read() as session:
-        plan_id = _published_id(session, week)
+    with database.read_engine.connect() as connection:
+        found = connection.scalar(_PUBLISHED_ID, {"week": week})
+    if found is None:
+        raise ApiError(404, "no_plan", f"no published plan for {week}", "week")
+    plan_id = int(found)
     body = cache.venue_views.get((plan_id, venue_id))
     if body is None:
         body = await run_in_threadpool(_venue_view_json, database, cache, plan_id, venue_id)
