@@ -22,8 +22,10 @@ from api.db.engine import open_database
 from api.db.group_commit import GroupCommit
 from api.db.migrate import upgrade_database
 from api.errors import ApiError, ErrorBody, install_error_handlers
+from api.fast_reads import VenueDeliveriesFromCache
 from api.jobs import JobManager, fail_interrupted_jobs
 from api.routes import auth, orders, plans, territory
+from api.routes.plans import PlanCache
 from api.settings import Settings, load_settings
 
 __all__ = ["create_app"]
@@ -97,6 +99,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         app.state.database = database
         app.state.jobs = jobs
         app.state.principals = PrincipalCache()
+        app.state.plan_cache = PlanCache()
         app.state.order_writer = order_writer
         try:
             yield
@@ -112,7 +115,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    app.add_middleware(_ServerTiming)
+    app.add_middleware(VenueDeliveriesFromCache)
+    app.add_middleware(_ServerTiming)  # the outer one: it times the one above too
 
     @app.get("/health", response_model=Health, tags=["health"], summary="Liveness probe")
     def health() -> Health:

@@ -40,7 +40,7 @@ from api.schemas.plans import (
 )
 from api.settings import Settings
 
-__all__ = ["router"]
+__all__ = ["PlanCache", "published_plan_id", "router"]
 
 router = APIRouter()
 Coordinator = Annotated[Principal, require("coordinator")]
@@ -184,9 +184,7 @@ class PlanCache:
 
 
 def _cache(request: Request) -> PlanCache:
-    cache = getattr(request.app.state, "plan_cache", None)
-    if cache is None:
-        cache = request.app.state.plan_cache = PlanCache()
+    cache: PlanCache = request.app.state.plan_cache
     return cache
 
 
@@ -196,6 +194,13 @@ _PUBLISHED_ID = (
     .order_by(PlanRow.id.desc())
     .limit(1)
 )
+
+
+def published_plan_id(database: Database, week: str) -> int | None:
+    """The id of the plan published for ``week`` (one indexed query), or ``None``."""
+    with database.read_engine.connect() as connection:
+        found = connection.scalar(_PUBLISHED_ID, {"week": week})
+    return None if found is None else int(found)
 
 
 def _published_id(session: Session, week: str) -> int:
@@ -419,11 +424,9 @@ async def venue_deliveries(
         raise forbid(f"this account may not read the deliveries of venue {venue_id}")
     database: Database = request.app.state.database
     cache = _cache(request)
-    with database.read_engine.connect() as connection:
-        found = connection.scalar(_PUBLISHED_ID, {"week": week})
-    if found is None:
+    plan_id = published_plan_id(database, week)
+    if plan_id is None:
         raise ApiError(404, "no_plan", f"no published plan for {week}", "week")
-    plan_id = int(found)
     body = cache.venue_views.get((plan_id, venue_id))
     if body is None:
         body = await run_in_threadpool(_venue_view_json, database, cache, plan_id, venue_id)
