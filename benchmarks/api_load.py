@@ -3,15 +3,24 @@
 Run from the repository root::
 
     .venv/bin/python -m benchmarks.api_load [--clients 50] [--orders 2000] [--reads 2000]
+        [--stack serve|h11]
 
-Seeds a fresh SQLite database with the small Villeurbanne territory, starts
-``uvicorn`` in a subprocess on 127.0.0.1 (one worker, as ``foodhub serve``), and
-measures, from ``--clients`` concurrent clients (one keep-alive connection each):
+Seeds a fresh SQLite database with the small Villeurbanne territory, starts the server
+in a subprocess on 127.0.0.1 (``foodhub serve --no-access-log``: one uvicorn process on
+uvloop and httptools; ``--stack h11``: uvicorn on asyncio and h11, for comparison), and
+measures, from ``--clients`` concurrent clients (one keep-alive connection each, closed
+loop: a client sends its next request when the previous answer has arrived):
 
 * ``POST /orders`` with a distinct Idempotency-Key each (every one a new order), with
   ``--clients`` concurrent clients and with one client;
 * ``GET /venues/{id}/deliveries/{week}`` after a planning job has published the week,
-  with 50 concurrent clients and with one client.
+  with ``--clients`` concurrent clients and with one client.
+
+The load generator is one asyncio process writing pre-built HTTP/1.1 requests and
+reading only the status line, the headers and ``Content-Length`` bytes of body, so it
+takes little of the CPU it shares with the server.  Each connection sends one untimed
+request first (warm-up).  Any status other than 201 (orders) or 200 (reads) fails the
+run, and so does a count of stored orders other than the number placed.
 
 Prints one JSON object: p50, p90, p99 latency seen by the clients (ms), throughput
 (requests/s), and the server's own time per request (``Server-Timing`` header: from
