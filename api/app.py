@@ -25,7 +25,7 @@ from api.errors import ApiError, ErrorBody, install_error_handlers
 from api.fast_reads import VenueDeliveriesFromCache
 from api.jobs import JobManager, fail_interrupted_jobs
 from api.routes import auth, orders, plans, territory
-from api.routes.plans import PlanCache
+from api.routes.plans import PlanCache, PublishedPlans
 from api.settings import Settings, load_settings
 
 __all__ = ["create_app"]
@@ -100,12 +100,14 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         app.state.jobs = jobs
         app.state.principals = PrincipalCache()
         app.state.plan_cache = PlanCache()
+        app.state.published_plans = PublishedPlans(database)
         app.state.order_writer = order_writer
         try:
             yield
         finally:
             order_writer.stop()
             jobs.stop()
+            app.state.published_plans.close()
             database.dispose()
 
     app = FastAPI(

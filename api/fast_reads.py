@@ -8,7 +8,8 @@ itself only when everything it needs is already known and checked:
 * the bearer token was verified in the last 30 s (:class:`~api.auth.PrincipalCache`);
 * the account may read that venue (its own venue, or a coordinator);
 * the week has a published plan (one indexed query, as the route does), and that
-  venue's view of it is cached (:class:`~api.routes.plans.PlanCache`).
+  venue's view of it is cached (:class:`~api.routes.plans.PublishedPlans`,
+  :class:`~api.routes.plans.PlanCache`).
 
 Anything else (first read, unknown or expired token, another role, no plan, any error,
 any other path) goes on to the FastAPI route, which sends the same bytes when it succeeds.
@@ -21,7 +22,6 @@ import re
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.auth import hash_token
-from api.routes.plans import published_plan_id
 
 __all__ = ["VenueDeliveriesFromCache"]
 
@@ -60,7 +60,7 @@ def _cached(scope: Scope, venue_id: str, week: str) -> bytes | None:
         user.role == "coordinator" or (user.role == "venue" and user.venue_id == venue_id)
     ):
         return None
-    plan_id = published_plan_id(state.database, week)
+    plan_id = state.published_plans.plan_id(week)
     if plan_id is None:
         return None
     body: bytes | None = state.plan_cache.venue_views.get((plan_id, venue_id))

@@ -48,7 +48,8 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     access_log: Annotated[
-        bool, typer.Option(help="Log one line per request (costs ~5 % under heavy load).")
+        bool,
+        typer.Option(help="One log line per request (up to 25 % of cached reads' throughput)."),
     ] = True,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug messages.")] = False,
 ) -> None:

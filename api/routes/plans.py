@@ -40,7 +40,7 @@ from api.schemas.plans import (
 )
 from api.settings import Settings
 
-__all__ = ["PlanCache", "published_plan_id", "router"]
+__all__ = ["PlanCache", "PublishedPlans", "router"]
 
 router = APIRouter()
 Coordinator = Annotated[Principal, require("coordinator")]
@@ -196,11 +196,48 @@ _PUBLISHED_ID = (
 )
 
 
-def published_plan_id(database: Database, week: str) -> int | None:
-    """The id of the plan published for ``week`` (one indexed query), or ``None``."""
-    with database.read_engine.connect() as connection:
-        found = connection.scalar(_PUBLISHED_ID, {"week": week})
-    return None if found is None else int(found)
+class PublishedPlans:
+    """Which plan is published for a week: one indexed query, asked on every venue read.
+
+    On SQLite the query runs on a connection kept for it, straight through the driver
+    (~3 µs instead of ~75 µs through a pooled SQLAlchemy connection and its transaction;
+    the connection is in autocommit mode, so each query sees the latest commit).
+    Elsewhere it goes through the read engine.  :meth:`close` gives the connection back.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._lock = threading.Lock()
+        self._connection: Any = None
+        if database.is_sqlite:
+            compiled = _PUBLISHED_ID.compile(dialect=database.read_engine.dialect)
+            fixed = compiled.construct_params({"week": ""})
+            self._sql = compiled.string
+            self._names = list(compiled.positiontup or [])
+            self._fixed = fixed
+            self._connection = database.read_engine.raw_connection()
+
+    def plan_id(self, week: str) -> int | None:
+        """The id of the plan published for ``week``, or ``None``."""
+        if self._connection is None:
+            with self.database.read_engine.connect() as connection:
+                found = connection.scalar(_PUBLISHED_ID, {"week": week})
+        else:
+            values = [week if name == "week" else self._fixed[name] for name in self._names]
+            with self._lock:
+                cursor = self._connection.cursor()
+                try:
+                    cursor.execute(self._sql, values)
+                    row = cursor.fetchone()
+                finally:
+                    cursor.close()
+            found = None if row is None else row[0]
+        return None if found is None else int(found)
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 def _published_id(session: Session, week: str) -> int:
@@ -424,7 +461,7 @@ async def venue_deliveries(
         raise forbid(f"this account may not read the deliveries of venue {venue_id}")
     database: Database = request.app.state.database
     cache = _cache(request)
-    plan_id = published_plan_id(database, week)
+    plan_id = request.app.state.published_plans.plan_id(week)
     if plan_id is None:
         raise ApiError(404, "no_plan", f"no published plan for {week}", "week")
     body = cache.venue_views.get((plan_id, venue_id))
