@@ -49,7 +49,7 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     access_log: Annotated[
         bool,
-        typer.Option(help="One log line per request (up to 25 % of cached reads' throughput)."),
+        typer.Option(help="One log line per request (up to a third of cached reads' req/s)."),
     ] = True,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug messages.")] = False,
 ) -> None:
