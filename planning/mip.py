@@ -32,6 +32,7 @@ import pulp
 
 from planning.catalogue import LANDS
 from planning.diagnosis import explain_limits
+from planning.income_rebalance import rebalance_incomes
 from planning.mip_model import CropModel, Start, build_model, candidate_starts
 from planning.problem import CropPlanProblem, PlanOptions
 from planning.producer_groups import merge_interchangeable
@@ -44,8 +45,8 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
-MERGED_SHARE = 0.45  # of the time limit, for the merged relaxation
-SPLIT_SHARE = 0.25  # of the time limit, for splitting its plan between producers
+MERGED_SHARE = 0.65  # of the time limit, for the merged relaxation
+SPLIT_SHARE = 0.2  # of the time limit, for splitting its plan between producers
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,12 @@ def _warm_start(
 ) -> tuple[CropModel, _Outcome, float | None] | None:
     """Stages 1 and 2: plan merged producers, then split that plan; ``None`` if not applicable.
 
-    Returns the split model, its outcome and the merged relaxation's bound.
+    The split keeps the merged plan's starts, each capped at its merged beds.  It first packs as
+    many bed-weeks as the real producers' land, family and labour rows allow (a quick MIP),
+    prices that packing with the beds fixed, and only when that is not within the gap solves the
+    capped model with the real objective (fair incomes included) for the time left to stage 2.
+    Returns the better split model, its outcome (without bound: a restricted model's bound is
+    not a bound of the real one) and the merged relaxation's bound.
     """
     opts = problem.options
     relaxed = merge_interchangeable(problem)
@@ -185,16 +191,51 @@ def _warm_start(
         for s in candidate_starts(problem)
         if caps.get(s.key, 0) > 0
     ]
-    split = build_model(problem, starts, caps)
-    seconds = min(SPLIT_SHARE * budget, deadline - time.perf_counter())
-    second = _run(split, opts, seconds, gap_rel=opts.gap_rel / 4)
-    note(
-        f"merged plan split between producers: {second.status.value},"
-        f" objective {_number(second.objective)}"
+    split_until = time.perf_counter() + SPLIT_SHARE * budget
+    packed = build_model(problem, starts, caps, demand_rows=False)
+    packed.model.setObjective(
+        pulp.LpAffineExpression(
+            [(v, -float(s.itinerary.bed_weeks)) for v, s in zip(packed.x, starts, strict=True)]
+        )
     )
-    if not second.status.has_plan:
+    packing = _run(packed, opts, split_until - time.perf_counter(), gap_rel=0.0)
+    if not packing.status.has_plan:
         return None
-    return split, second, first.bound
+    candidates = {(s.producer.id, s.itinerary.id, s.week): s for s in candidate_starts(problem)}
+    rebalanced = rebalance_incomes(
+        problem,
+        {
+            candidates[(s.producer.id, s.itinerary.id, s.week)]: beds
+            for s, beds in zip(starts, packed.beds(), strict=True)
+        },
+        candidates,
+    )
+    fixed = build_model(problem, [replace(s, upper=n) for s, n in rebalanced.items()])
+    for var in fixed.x:
+        var.lowBound = var.upBound
+    best = (fixed, replace(_run(fixed, opts, deadline - time.perf_counter()), bound=None))
+    left_out = sum(caps.values()) - sum(packed.beds())
+    note(
+        f"merged plan packed between producers ({left_out} beds left out):"
+        f" objective {_number(best[1].objective)}"
+    )
+    if not best[1].status.has_plan:
+        return None
+    if _combined(best[1], first.bound, opts.gap_rel).status is PlanStatus.OPTIMAL:
+        return best[0], best[1], first.bound
+    split = build_model(problem, starts, caps)
+    seconds = split_until - time.perf_counter()
+    if seconds >= 1.0:
+        second = replace(_run(split, opts, seconds, gap_rel=opts.gap_rel / 4), bound=None)
+        note(
+            f"merged plan split between producers by MIP: {second.status.value},"
+            f" objective {_number(second.objective)}"
+        )
+        if second.status.has_plan and (second.objective or math.inf) < (
+            best[1].objective or math.inf
+        ):
+            best = (split, second)
+    return best[0], best[1], first.bound
 
 
 def _number(value: float | None) -> str:
@@ -249,7 +290,7 @@ def solve_crop_plan(problem: CropPlanProblem, *, progress: Progress | None = Non
     warm = None if opts.coverage_first else _warm_start(problem, deadline, note)
     if warm is not None:
         split, outcome, floor = warm
-        outcome = _combined(replace(outcome, bound=None), floor, opts.gap_rel)
+        outcome = _combined(outcome, floor, opts.gap_rel)
         if outcome.status is PlanStatus.OPTIMAL or time.perf_counter() > deadline - 1.0:
             return _plan(problem, split, outcome, started, note)
     full = build_model(problem, starts)
@@ -273,7 +314,7 @@ def solve_crop_plan(problem: CropPlanProblem, *, progress: Progress | None = Non
         if not outcome.status.has_plan or (warm[1].objective or math.inf) < (
             outcome.objective or math.inf
         ):
-            kept = _combined(replace(warm[1], bound=None), outcome.bound, opts.gap_rel)
+            kept = _combined(warm[1], outcome.bound, opts.gap_rel)
             return _plan(problem, warm[0], kept, started, note)
     return _plan(problem, full, outcome, started, note)
 

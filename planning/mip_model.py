@@ -117,6 +117,7 @@ class CropModel:
     stock: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
     objective: Terms = field(default_factory=list)
     shortage: Terms = field(default_factory=list)
+    income_lack: Terms = field(default_factory=list)
 
     def beds(self) -> list[int]:
         """Beds of each start in the solution, rounded to whole beds."""
@@ -128,11 +129,14 @@ def build_model(
     starts: list[Start],
     caps: Mapping[tuple[str, int], int] | None = None,
     rotation: FamilyBeds | None = None,
+    *,
+    demand_rows: bool = True,
 ) -> CropModel:
     """Build the MIP over ``starts``.
 
     ``caps`` bounds the beds per (itinerary, start week); ``rotation`` overrides the family
-    limits of :func:`family_beds`.
+    limits of :func:`family_beds`; without ``demand_rows`` the model has land, rotation,
+    labour, cap and income rows only (no harvest balance, no shortage).
     """
     model = pulp.LpProblem("crop_plan", pulp.LpMinimize)
     x = [
@@ -141,7 +145,8 @@ def build_model(
     ]
     built = CropModel(model, starts, x)
     harvest_rows = _supply_rows(problem, model, starts, x, caps, rotation)
-    _balance_rows(problem, built, harvest_rows)
+    if demand_rows:
+        _balance_rows(problem, built, harvest_rows)
     _income_rows(problem, built)
     model.setObjective(pulp.LpAffineExpression(built.objective))
     return built
@@ -284,10 +289,11 @@ def _income_rows(problem: CropPlanProblem, built: CropModel) -> None:
                 model += (mine >= p.min_income_eur, f"minc_{p.id}")
             else:
                 lack = model.add_variable(f"lm_{p.id}", 0)
-                built.objective.append((lack, opts.income_weight))
+                built.income_lack.append((lack, opts.income_weight))
                 model += (mine + lack >= p.min_income_eur, f"minc_{p.id}")
         if opts.fair_share > 0 and len(problem.producers) > 1:
             lack_fair = model.add_variable(f"lf_{p.id}", 0)
-            built.objective.append((lack_fair, opts.income_weight))
+            built.income_lack.append((lack_fair, opts.income_weight))
             share = opts.fair_share * p.area_m2 / total_area
             model += (mine + lack_fair - share * total_income >= 0, f"fair_{p.id}")
+    built.objective.extend(built.income_lack)

@@ -7,7 +7,7 @@ integer variables whose optimum is a lower bound of the real one:
 
 * any real plan, summed over each group, is a plan of the merged model: land, rotation and
   labour rows are sums of the members' rows (a group's family limit is the sum of its members'
-  whole-bed limits; producers with a labour limit are grouped apart, with the limits summed);
+  whole-bed limits; a labour limit is kept, summed, only when every member has one);
 * minimum incomes and fair shares are dropped (their lacks only add cost);
 * a merged start's bed bound (land, rotation share, beds that meet the high demand) never cuts
   off an optimum of a model whose only costs are shortage, buffer and waste.
@@ -16,6 +16,7 @@ integer variables whose optimum is a lower bound of the real one:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from planning.catalogue import LANDS
@@ -27,10 +28,10 @@ __all__ = ["MergedProblem", "merge_interchangeable", "producer_groups"]
 
 
 def producer_groups(problem: CropPlanProblem) -> list[tuple[CropProducer, ...]]:
-    """Producers grouped by bed size, products grown and having a labour limit, in input order."""
-    groups: dict[tuple[float, frozenset[str], bool], list[CropProducer]] = defaultdict(list)
+    """Producers grouped by bed size and the products they grow, in input order."""
+    groups: dict[tuple[float, frozenset[str]], list[CropProducer]] = defaultdict(list)
     for p in problem.producers:
-        groups[(p.bed_m2, frozenset(p.prices_eur_kg), p.labour_h_week is None)].append(p)
+        groups[(p.bed_m2, frozenset(p.prices_eur_kg))].append(p)
     return [tuple(members) for members in groups.values()]
 
 
@@ -40,6 +41,7 @@ class MergedProblem:
 
     problem: CropPlanProblem
     rotation: FamilyBeds
+    members: Mapping[str, tuple[CropProducer, ...]]  # merged producer id -> real producers
 
 
 def merge_interchangeable(problem: CropPlanProblem) -> MergedProblem | None:
@@ -56,6 +58,7 @@ def merge_interchangeable(problem: CropPlanProblem) -> MergedProblem | None:
     rotation: dict[tuple[str, str, float], int] = {}
     for n, members in enumerate(groups):
         limits = [m.labour_h_week for m in members if m.labour_h_week is not None]
+        limited = len(limits) == len(members)
         group = CropProducer(
             id=f"group{n}",
             name=", ".join(m.name for m in members),
@@ -63,7 +66,7 @@ def merge_interchangeable(problem: CropPlanProblem) -> MergedProblem | None:
             field_beds=sum(m.field_beds for m in members),
             greenhouse_beds=sum(m.greenhouse_beds for m in members),
             prices_eur_kg=members[0].prices_eur_kg,
-            labour_h_week=sum(limits) if limits else None,
+            labour_h_week=sum(limits) if limited else None,
             min_income_eur=0.0,
         )
         merged.append(group)
@@ -76,4 +79,6 @@ def merge_interchangeable(problem: CropPlanProblem) -> MergedProblem | None:
     relaxed = CropPlanProblem(
         tuple(merged), problem.catalogue, problem.demand, options, problem.year
     )
-    return MergedProblem(relaxed, rotation)
+    return MergedProblem(
+        relaxed, rotation, {g.id: real for g, real in zip(merged, groups, strict=True)}
+    )
