@@ -7,7 +7,8 @@ stages, each within the time limit:
    variables, solved close to optimality; its bound is a valid bound of the real plan;
 2. the real model with each (itinerary, start week) capped at the merged plan's beds: the merged
    plan split between the real producers under their own land, rotation, labour and income rows;
-3. only when the gap to the stage-1 bound is still above the target: the full model for the
+3. only when the gap to the stage-1 bound is still above the target and a quarter of the time
+   limit is left: the full model for the
    time left (the better of its plan and the stage-2 plan is kept).  HiGHS is not given the
    stage-2 plan as a start: with a start, HiGHS 1.16 reported objectives its own column values
    did not match.
@@ -45,8 +46,9 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
-MERGED_SHARE = 0.65  # of the time limit, for the merged relaxation
+MERGED_SHARE = 0.72  # of the time limit, for the merged relaxation
 SPLIT_SHARE = 0.2  # of the time limit, for splitting its plan between producers
+FULL_MIN_SHARE = 0.25  # of the time limit: below this, the full model is not tried after a split
 
 
 @dataclass(frozen=True)
@@ -291,7 +293,10 @@ def solve_crop_plan(problem: CropPlanProblem, *, progress: Progress | None = Non
     if warm is not None:
         split, outcome, floor = warm
         outcome = _combined(outcome, floor, opts.gap_rel)
-        if outcome.status is PlanStatus.OPTIMAL or time.perf_counter() > deadline - 1.0:
+        if (
+            outcome.status is PlanStatus.OPTIMAL
+            or deadline - time.perf_counter() < FULL_MIN_SHARE * opts.time_limit_s
+        ):
             return _plan(problem, split, outcome, started, note)
     full = build_model(problem, starts)
     note(f"MIP built: {len(full.x)} integer variables, {full.model.numConstraints()} constraints")

@@ -29,9 +29,10 @@ __all__ = ["MergedProblem", "merge_interchangeable", "producer_groups"]
 
 def producer_groups(problem: CropPlanProblem) -> list[tuple[CropProducer, ...]]:
     """Producers grouped by bed size and the products they grow, in input order."""
-    groups: dict[tuple[float, frozenset[str]], list[CropProducer]] = defaultdict(list)
+    groups: dict[tuple[float, frozenset[str], str], list[CropProducer]] = defaultdict(list)
     for p in problem.producers:
-        groups[(p.bed_m2, frozenset(p.prices_eur_kg))].append(p)
+        alone = "" if p.labour_h_week is None else p.id
+        groups[(p.bed_m2, frozenset(p.prices_eur_kg), alone)].append(p)
     return [tuple(members) for members in groups.values()]
 
 
