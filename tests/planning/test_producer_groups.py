@@ -78,7 +78,7 @@ def test_merged_producers_bound_the_real_optimum(problem: CropPlanProblem) -> No
     _check_land(problem, plan)
 
 
-def test_groups_are_by_bed_size_and_products() -> None:
+def test_groups_keep_labour_limited_producers_alone() -> None:
     base = one_crop_problem()
     p1 = base.producers[0]
     twin = CropProducer("P2", "Twin", 10.0, 3, 0, {"salade": 3.0})
@@ -86,19 +86,17 @@ def test_groups_are_by_bed_size_and_products() -> None:
     other_bed = CropProducer("P4", "Big beds", 20.0, 3, 0, {"salade": 2.0})
     problem = CropPlanProblem((p1, twin, limited, other_bed), base.catalogue, base.demand)
     groups = [[p.id for p in g] for g in producer_groups(problem)]
-    assert groups == [["P1", "P2", "P3"], ["P4"]]
+    assert groups == [["P1", "P2"], ["P3"], ["P4"]]
     merged = merge_interchangeable(problem)
     assert merged is not None
     first = merged.problem.producers[0]
-    # one member has no labour limit: the group has none
-    assert (first.field_beds, first.min_income_eur, first.labour_h_week) == (8, 0.0, None)
+    assert (first.field_beds, first.min_income_eur, first.labour_h_week) == (5, 0.0, None)
+    assert merged.problem.producers[1].labour_h_week == 5.0
     assert merged.problem.options.fair_share == 0.0
     both_limited = CropPlanProblem(
         (limited, replace(limited, id="P5")), base.catalogue, base.demand
     )
-    merged = merge_interchangeable(both_limited)
-    assert merged is not None
-    assert merged.problem.producers[0].labour_h_week == 10.0
+    assert merge_interchangeable(both_limited) is None
 
 
 def test_a_product_nobody_grows_is_wholly_short() -> None:
