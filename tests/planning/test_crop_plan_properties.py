@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planning.catalogue import CropCatalogue, CropProduct, Itinerary
+from planning.demand import ProductDemand
 from planning.mip import solve_crop_plan
 from planning.problem import CropPlanProblem, PlanOptions
 from planning.producers import CropProducer
@@ -45,12 +46,28 @@ def itineraries(draw: st.DrawFn, index: int) -> Itinerary:
 
 
 @st.composite
-def problems(draw: st.DrawFn) -> CropPlanProblem:
-    n_it = draw(st.integers(1, 3))
-    its = tuple(draw(itineraries(i)) for i in range(n_it))
+def catalogues_and_demand(
+    draw: st.DrawFn,
+) -> tuple[CropCatalogue, tuple[ProductDemand, ...]]:
+    """1-3 random itineraries of the two products, and a random demand every third week."""
+    its = tuple(draw(itineraries(i)) for i in range(draw(st.integers(1, 3))))
     products = {
         k: CropProduct(k, k, storage_weeks=draw(st.sampled_from([0, 0, 3]))) for k in PRODUCTS
     }
+    demands = tuple(
+        demand(
+            k,
+            {w: draw(st.sampled_from([0.0, 10.0, 25.0, 60.0])) for w in range(1, WEEKS + 1, 3)},
+            high_factor=1.2,
+        )
+        for k in PRODUCTS
+    )
+    return CropCatalogue(its, products), demands
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> CropPlanProblem:
+    catalogue, demands = draw(catalogues_and_demand())
     producers = tuple(
         CropProducer(
             f"P{n}",
@@ -63,17 +80,9 @@ def problems(draw: st.DrawFn) -> CropPlanProblem:
         )
         for n in range(draw(st.integers(1, 2)))
     )
-    demands = tuple(
-        demand(
-            k,
-            {w: draw(st.sampled_from([0.0, 10.0, 25.0, 60.0])) for w in range(1, WEEKS + 1, 3)},
-            high_factor=1.2,
-        )
-        for k in PRODUCTS
-    )
     return CropPlanProblem(
         producers,
-        CropCatalogue(its, products),
+        catalogue,
         demands,
         PlanOptions(gap_rel=0.0, time_limit_s=120, coverage_first=True),
     )

@@ -15,16 +15,18 @@ from planning.problem import CropPlanProblem, PlanOptions
 from planning.producer_groups import merge_interchangeable, producer_groups
 from planning.producers import CropProducer
 from tests.planning.instances import demand, lettuce, one_crop_problem
-from tests.planning.test_crop_plan_properties import PRODUCTS, SETTINGS, _check_land, itineraries
+from tests.planning.test_crop_plan_properties import (
+    PRODUCTS,
+    SETTINGS,
+    _check_land,
+    catalogues_and_demand,
+)
 
 
 @st.composite
 def shared_problems(draw: st.DrawFn) -> CropPlanProblem:
     """2-3 producers growing the same products (so at least two merge), random land."""
-    its = tuple(draw(itineraries(i)) for i in range(draw(st.integers(1, 3))))
-    products = {
-        k: CropProduct(k, k, storage_weeks=draw(st.sampled_from([0, 0, 3]))) for k in PRODUCTS
-    }
+    catalogue, demands = draw(catalogues_and_demand())
     producers = tuple(
         CropProducer(
             f"P{n}",
@@ -38,17 +40,7 @@ def shared_problems(draw: st.DrawFn) -> CropPlanProblem:
         )
         for n in range(draw(st.integers(2, 3)))
     )
-    demands = tuple(
-        demand(
-            k,
-            {w: draw(st.sampled_from([0.0, 10.0, 25.0, 60.0])) for w in range(1, 53, 3)},
-            high_factor=1.2,
-        )
-        for k in PRODUCTS
-    )
-    return CropPlanProblem(
-        producers, CropCatalogue(its, products), demands, PlanOptions(gap_rel=0.0)
-    )
+    return CropPlanProblem(producers, catalogue, demands, PlanOptions(gap_rel=0.0))
 
 
 def _optimum(model: pulp.LpProblem) -> float:
