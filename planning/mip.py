@@ -4,41 +4,45 @@ When several producers are interchangeable (same bed size, same products), the s
 stages, each within the time limit:
 
 1. the relaxation with those producers merged (:mod:`planning.producer_groups`): few integer
-   variables, solved close to optimality; its bound is a valid bound of the real plan;
-2. the real model with each (itinerary, start week) capped at the merged plan's beds: the merged
-   plan split between the real producers under their own land, rotation, labour and income rows;
+   variables; its root node gives a bound (a valid bound of the real plan) and a plan, which
+   branch-and-bound (small models) or a neighbourhood search (large ones) then improves
+   (:mod:`planning.neighbourhood_search`);
+2. the merged plan packed onto each group's members (:mod:`planning.merged_packing`), beds
+   moved between them to close income gaps (:mod:`planning.income_rebalance`), and the plan
+   priced with the real objective; if that is not within the gap, the real model with each
+   (itinerary, start week) capped at the merged plan's beds is solved for the time left;
 3. only when the gap to the stage-1 bound is still above the target and a quarter of the time
-   limit is left: the full model for the
-   time left (the better of its plan and the stage-2 plan is kept).  HiGHS is not given the
-   stage-2 plan as a start: with a start, HiGHS 1.16 reported objectives its own column values
-   did not match.
+   limit is left: the full model for the time left (the better of its plan and the stage-2
+   plan is kept).  HiGHS is not given the stage-2 plan as a start: with a start, HiGHS 1.16
+   reported objectives its own column values did not match.
 
 The reported bound is the best of the stage-1 and stage-3 bounds, so the gap is a true one.
-Solver objects never leave this module.
+Solver objects never leave the planning package.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import os
-import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 
 import pulp
 
 from planning.catalogue import LANDS
 from planning.diagnosis import explain_limits
+from planning.highs_copy import highs_copy
 from planning.income_rebalance import rebalance_incomes
+from planning.merged_packing import pack_merged_plan
 from planning.mip_model import CropModel, Start, build_model, candidate_starts
+from planning.neighbourhood_search import improve_plan, search_plan
 from planning.problem import CropPlanProblem, PlanOptions
 from planning.producer_groups import merge_interchangeable
 from planning.result import CropPlan, PlanStatus, Planting, ProducerOutcome, ProductWeek
 from planning.season import WEEKS
+from planning.solver_run import Outcome, highs_available, quiet_stdout, run_model
 
 __all__ = ["solve_crop_plan"]
 
@@ -48,31 +52,8 @@ Progress = Callable[[str], None]
 
 MERGED_SHARE = 0.72  # of the time limit, for the merged relaxation
 SPLIT_SHARE = 0.2  # of the time limit, for splitting its plan between producers
+POLISH_MARGIN_S = 3.0  # seconds kept after polishing, to price the plan and write it out
 FULL_MIN_SHARE = 0.25  # of the time limit: below this, the full model is not tried after a split
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    """One solve: status, objective, bound and gap as HiGHS reports them."""
-
-    status: PlanStatus
-    objective: float | None
-    bound: float | None
-    gap: float | None
-
-
-@contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """Silence the solver banner written straight to file descriptor 1."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 def _empty(problem: CropPlanProblem) -> list[str]:
@@ -90,86 +71,44 @@ def _empty(problem: CropPlanProblem) -> list[str]:
     return messages
 
 
-def _status(model: pulp.LpProblem) -> _Outcome:
-    """Normalise the solver outcome: status, objective, bound, gap."""
-    highs = getattr(model, "solverModel", None)
-    if highs is not None and hasattr(highs, "getInfo"):
-        import highspy  # only when the HiGHS backend ran
+def _merged_plan(
+    merged: CropModel, opts: PlanOptions, seconds: float, note: Progress
+) -> tuple[dict[Start, int], float | None] | None:
+    """Plan the merged producers: beds per merged start and the bound, ``None`` without plan.
 
-        info = highs.getInfo()
-        status = highs.getModelStatus()
-        feasible = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
-        objective = float(info.objective_function_value) if feasible else None
-        bound = float(info.mip_dual_bound) if math.isfinite(info.mip_dual_bound) else None
-        gap = float(info.mip_gap) if feasible and math.isfinite(info.mip_gap) else None
-        if status == highspy.HighsModelStatus.kOptimal:
-            return _Outcome(PlanStatus.OPTIMAL, objective, bound, gap)
-        if status == highspy.HighsModelStatus.kInfeasible:
-            return _Outcome(PlanStatus.INFEASIBLE, None, None, None)
-        if feasible:
-            return _Outcome(PlanStatus.FEASIBLE, objective, bound, gap)
-        if status in (highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kInterrupt):
-            return _Outcome(PlanStatus.NO_SOLUTION, None, bound, None)
-        return _Outcome(PlanStatus.ERROR, None, None, None)
-    code = model.status
-    objective = pulp.value(model.objective)
-    if code == pulp.LpStatusOptimal:
-        return _Outcome(PlanStatus.OPTIMAL, objective, None, None)
-    if code == pulp.LpStatusInfeasible:
-        return _Outcome(PlanStatus.INFEASIBLE, None, None, None)
-    if model.sol_status == pulp.LpSolutionIntegerFeasible:
-        return _Outcome(PlanStatus.FEASIBLE, objective, None, None)
-    return _Outcome(PlanStatus.ERROR, None, None, None)
-
-
-def _solver(opts: PlanOptions, time_limit_s: float, gap_rel: float) -> pulp.LpSolver:
-    if pulp.HiGHS().available():
-        return pulp.HiGHS(
-            msg=False,
-            timeLimit=time_limit_s,
-            gapRel=gap_rel,
-            mip_heuristic_effort=opts.heuristic_effort,
-        )
-    logger.warning("HiGHS is not available, using CBC")
-    return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s, gapRel=gap_rel)
-
-
-def _run(
-    built: CropModel,
-    opts: PlanOptions,
-    seconds: float,
-    *,
-    gap_rel: float | None = None,
-) -> _Outcome:
-    """Solve by branch-and-bound until the gap (default: the options' gap) or ``seconds``."""
-    gap = opts.gap_rel if gap_rel is None else gap_rel
-    with _quiet_stdout():
-        built.model.solve(_solver(opts, max(1.0, seconds), gap))
-    return _status(built.model)
-
-
-def _split_caps(merged: CropModel) -> dict[tuple[str, int], int]:
-    """Beds per (itinerary, start week) in the merged plan."""
-    caps: dict[tuple[str, int], int] = defaultdict(int)
-    for start, beds in zip(merged.starts, merged.beds(), strict=True):
-        if beds > 0:
-            caps[start.key] += beds
-    return dict(caps)
+    With HiGHS, the root node then branch-and-bound or a neighbourhood search
+    (:mod:`planning.neighbourhood_search`); otherwise branch-and-bound through PuLP.
+    """
+    if not highs_available():
+        outcome = run_model(merged, opts, seconds, gap_rel=opts.gap_rel / 4)
+        if not outcome.status.has_plan:
+            return None
+        return dict(zip(merged.starts, merged.beds(), strict=True)), outcome.bound
+    with quiet_stdout():
+        copy = highs_copy(merged.model)
+    found = search_plan(merged, copy, opts, seconds, opts.gap_rel / 4)
+    note(
+        f"merged producers: objective {_number(found.objective)}, bound {_number(found.bound)}"
+        f" ({found.rounds} neighbourhood rounds, {found.improvements} better plans)"
+    )
+    if found.beds is None:
+        return None
+    return dict(zip(merged.starts, found.beds, strict=True)), found.bound
 
 
 def _warm_start(
     problem: CropPlanProblem,
     deadline: float,
     note: Progress,
-) -> tuple[CropModel, _Outcome, float | None] | None:
+) -> tuple[CropModel, Outcome, float | None] | None:
     """Stages 1 and 2: plan merged producers, then split that plan; ``None`` if not applicable.
 
-    The split keeps the merged plan's starts, each capped at its merged beds.  It first packs as
-    many bed-weeks as the real producers' land, family and labour rows allow (a quick MIP),
-    prices that packing with the beds fixed, and only when that is not within the gap solves the
-    capped model with the real objective (fair incomes included) for the time left to stage 2.
-    Returns the better split model, its outcome (without bound: a restricted model's bound is
-    not a bound of the real one) and the merged relaxation's bound.
+    The split packs each group's beds onto its members (:mod:`planning.merged_packing`), moves
+    beds to close income gaps and prices the result with the beds fixed; only when that is not
+    within the gap does it solve the model capped at the merged beds, with the real objective
+    (fair incomes included), for the time left to stage 2.  Returns the better split model, its
+    outcome (without bound: a restricted model's bound is not a bound of the real one) and the
+    merged relaxation's bound.
     """
     opts = problem.options
     relaxed = merge_interchangeable(problem)
@@ -180,78 +119,73 @@ def _warm_start(
     merged = build_model(
         groups, candidate_starts(groups, relaxed.rotation), rotation=relaxed.rotation
     )
-    first = _run(merged, opts, MERGED_SHARE * budget, gap_rel=opts.gap_rel / 4)
-    note(
-        f"merged producers ({len(groups.producers)} groups): {first.status.value},"
-        f" objective {_number(first.objective)}, bound {_number(first.bound)}"
-    )
-    if not first.status.has_plan:
+    note(f"merged producers: {len(groups.producers)} groups, {len(merged.x)} integer variables")
+    planned = _merged_plan(merged, opts, MERGED_SHARE * budget, note)
+    if planned is None:
         return None
-    caps = _split_caps(merged)
-    starts = [
-        replace(s, upper=min(s.upper, caps[s.key]))
-        for s in candidate_starts(problem)
-        if caps.get(s.key, 0) > 0
-    ]
+    merged_beds, floor = planned
     split_until = time.perf_counter() + SPLIT_SHARE * budget
-    packed = build_model(problem, starts, caps, demand_rows=False)
-    packed.model.setObjective(
-        pulp.LpAffineExpression(
-            [(v, -float(s.itinerary.bed_weeks)) for v, s in zip(packed.x, starts, strict=True)]
-        )
-    )
-    packing = _run(packed, opts, split_until - time.perf_counter(), gap_rel=0.0)
-    if not packing.status.has_plan:
-        return None
+    packing = pack_merged_plan(problem, relaxed, merged_beds, split_until)
     candidates = {(s.producer.id, s.itinerary.id, s.week): s for s in candidate_starts(problem)}
-    rebalanced = rebalance_incomes(
-        problem,
-        {
-            candidates[(s.producer.id, s.itinerary.id, s.week)]: beds
-            for s, beds in zip(starts, packed.beds(), strict=True)
-        },
-        candidates,
-    )
-    fixed = build_model(problem, [replace(s, upper=n) for s, n in rebalanced.items()])
-    for var in fixed.x:
-        var.lowBound = var.upBound
-    best = (fixed, replace(_run(fixed, opts, deadline - time.perf_counter()), bound=None))
-    left_out = sum(caps.values()) - sum(packed.beds())
+    rebalanced = rebalance_incomes(problem, packing.beds, candidates)
+    best = _priced(problem, rebalanced, deadline)
     note(
-        f"merged plan packed between producers ({left_out} beds left out):"
+        f"merged plan packed between producers ({packing.left_out} beds left out):"
         f" objective {_number(best[1].objective)}"
     )
-    if not best[1].status.has_plan:
+    if best[1].objective is None:
         return None
-    if _combined(best[1], first.bound, opts.gap_rel).status is PlanStatus.OPTIMAL:
-        return best[0], best[1], first.bound
-    split = build_model(problem, starts, caps)
-    seconds = split_until - time.perf_counter()
-    if seconds >= 1.0:
-        second = replace(_run(split, opts, seconds, gap_rel=opts.gap_rel / 4), bound=None)
-        note(
-            f"merged plan split between producers by MIP: {second.status.value},"
-            f" objective {_number(second.objective)}"
-        )
-        if second.status.has_plan and (second.objective or math.inf) < (
-            best[1].objective or math.inf
-        ):
-            best = (split, second)
-    return best[0], best[1], first.bound
+    seconds = deadline - time.perf_counter() - POLISH_MARGIN_S
+    if _combined(best[1], floor, opts.gap_rel).status is PlanStatus.OPTIMAL or seconds < 1.0:
+        return best[0], best[1], floor
+    full = build_model(problem, list(candidates.values()))
+    with quiet_stdout():
+        copy = highs_copy(full.model)
+    beds = [rebalanced.get(s, 0) for s in full.starts]
+    found = improve_plan(
+        full,
+        copy,
+        opts,
+        beds,
+        best[1].objective,
+        seconds,
+        focus=packing.short_products,
+        target=-math.inf if floor is None else floor / (1 - opts.gap_rel) - 1e-6,
+    )
+    note(
+        f"plan improved on the real producers: objective {_number(found.objective)}"
+        f" ({found.rounds} neighbourhood rounds, {found.improvements} better plans)"
+    )
+    if found.improvements and found.beds is not None:
+        polished = _priced(problem, dict(zip(full.starts, found.beds, strict=True)), deadline)
+        if (polished[1].objective or math.inf) < best[1].objective:
+            best = polished
+    return best[0], best[1], floor
+
+
+def _priced(
+    problem: CropPlanProblem, beds: dict[Start, int], deadline: float
+) -> tuple[CropModel, Outcome]:
+    """The model of a plan with its beds fixed, solved for the rest (outcome without bound)."""
+    fixed = build_model(problem, [replace(s, upper=n) for s, n in beds.items() if n > 0])
+    for var in fixed.x:
+        var.lowBound = var.upBound
+    outcome = run_model(fixed, problem.options, deadline - time.perf_counter())
+    return fixed, replace(outcome, bound=None)
 
 
 def _number(value: float | None) -> str:
     return "none" if value is None else f"{value:,.1f}"
 
 
-def _combined(outcome: _Outcome, floor: float | None, gap_rel: float) -> _Outcome:
+def _combined(outcome: Outcome, floor: float | None, gap_rel: float) -> Outcome:
     """Outcome with the best known bound (a relaxation's bound is valid for the full model)."""
     bound = max((b for b in (outcome.bound, floor) if b is not None), default=None)
     if outcome.objective is None or bound is None:
         return replace(outcome, bound=bound)
     gap = max(0.0, (outcome.objective - bound) / max(abs(outcome.objective), 1e-9))
     status = PlanStatus.OPTIMAL if gap <= gap_rel + 1e-9 else PlanStatus.FEASIBLE
-    return _Outcome(status, outcome.objective, bound, gap)
+    return Outcome(status, outcome.objective, bound, gap)
 
 
 def solve_crop_plan(problem: CropPlanProblem, *, progress: Progress | None = None) -> CropPlan:
@@ -303,7 +237,7 @@ def solve_crop_plan(problem: CropPlanProblem, *, progress: Progress | None = Non
     logger.info("crop-plan MIP: %d start variables", len(full.x))
     if opts.coverage_first:
         full.model.setObjective(pulp.LpAffineExpression(full.shortage))
-        first = _run(full, opts, deadline - opts.time_limit_s - time.perf_counter())
+        first = run_model(full, opts, deadline - opts.time_limit_s - time.perf_counter())
         note(f"coverage stage: {first.status.value}")
         if first.status.has_plan and first.objective is not None:
             demand_total = sum(d.total_kg for d in problem.demand)
@@ -313,7 +247,7 @@ def solve_crop_plan(problem: CropPlanProblem, *, progress: Progress | None = Non
                 "coverage_first",
             )
         full.model.setObjective(pulp.LpAffineExpression(full.objective))
-    outcome = _run(full, opts, deadline - time.perf_counter())
+    outcome = run_model(full, opts, deadline - time.perf_counter())
     if warm is not None:
         outcome = _combined(outcome, warm[2], opts.gap_rel)
         if not outcome.status.has_plan or (warm[1].objective or math.inf) < (
@@ -327,7 +261,7 @@ def solve_crop_plan(problem: CropPlanProblem, *, progress: Progress | None = Non
 def _plan(
     problem: CropPlanProblem,
     built: CropModel,
-    outcome: _Outcome,
+    outcome: Outcome,
     started: float,
     note: Progress,
 ) -> CropPlan:
