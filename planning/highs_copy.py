@@ -48,7 +48,7 @@ def highs_copy(model: pulp.LpProblem) -> HighsCopy:
     starts: list[int] = []
     indices: list[int] = []
     values: list[float] = []
-    for constraint in model.constraints.values():
+    for constraint in model.constraints():
         rhs = -constraint.constant
         row_lower.append(-inf if constraint.sense == pulp.LpConstraintLE else rhs)
         row_upper.append(inf if constraint.sense == pulp.LpConstraintGE else rhs)

@@ -73,17 +73,18 @@ def _empty(problem: CropPlanProblem) -> list[str]:
 
 def _merged_plan(
     merged: CropModel, opts: PlanOptions, seconds: float, note: Progress
-) -> tuple[dict[Start, int], float | None] | None:
-    """Plan the merged producers: beds per merged start and the bound, ``None`` without plan.
+) -> tuple[dict[Start, int], float | None, bool] | None:
+    """Plan the merged producers, ``None`` without plan.
 
     With HiGHS, the root node then branch-and-bound or a neighbourhood search
-    (:mod:`planning.neighbourhood_search`); otherwise branch-and-bound through PuLP.
+    (:mod:`planning.neighbourhood_search`); otherwise branch-and-bound through PuLP.  Returns
+    the beds per merged start, the bound, and whether the model was large enough to search.
     """
     if not highs_available():
         outcome = run_model(merged, opts, seconds, gap_rel=opts.gap_rel / 4)
         if not outcome.status.has_plan:
             return None
-        return dict(zip(merged.starts, merged.beds(), strict=True)), outcome.bound
+        return dict(zip(merged.starts, merged.beds(), strict=True)), outcome.bound, False
     with quiet_stdout():
         copy = highs_copy(merged.model)
     found = search_plan(merged, copy, opts, seconds, opts.gap_rel / 4)
@@ -93,7 +94,7 @@ def _merged_plan(
     )
     if found.beds is None:
         return None
-    return dict(zip(merged.starts, found.beds, strict=True)), found.bound
+    return dict(zip(merged.starts, found.beds, strict=True)), found.bound, found.rounds > 0
 
 
 def _warm_start(
@@ -104,11 +105,12 @@ def _warm_start(
     """Stages 1 and 2: plan merged producers, then split that plan; ``None`` if not applicable.
 
     The split packs each group's beds onto its members (:mod:`planning.merged_packing`), moves
-    beds to close income gaps and prices the result with the beds fixed; only when that is not
-    within the gap does it solve the model capped at the merged beds, with the real objective
-    (fair incomes included), for the time left to stage 2.  Returns the better split model, its
-    outcome (without bound: a restricted model's bound is not a bound of the real one) and the
-    merged relaxation's bound.
+    beds to close income gaps and prices the result with the beds fixed.  When that is not
+    within the gap and the merged model was large enough to be searched, a neighbourhood search
+    on the real model (first around the products of beds left out) uses the time left, stopping
+    once within the gap; small models go on to the full model instead, which can prove the gap.
+    Returns the priced model, its outcome (without bound: a restricted model's bound is not a
+    bound of the real one) and the merged relaxation's bound.
     """
     opts = problem.options
     relaxed = merge_interchangeable(problem)
@@ -123,7 +125,7 @@ def _warm_start(
     planned = _merged_plan(merged, opts, MERGED_SHARE * budget, note)
     if planned is None:
         return None
-    merged_beds, floor = planned
+    merged_beds, floor, large = planned
     split_until = time.perf_counter() + SPLIT_SHARE * budget
     packing = pack_merged_plan(problem, relaxed, merged_beds, split_until)
     candidates = {(s.producer.id, s.itinerary.id, s.week): s for s in candidate_starts(problem)}
@@ -136,7 +138,8 @@ def _warm_start(
     if best[1].objective is None:
         return None
     seconds = deadline - time.perf_counter() - POLISH_MARGIN_S
-    if _combined(best[1], floor, opts.gap_rel).status is PlanStatus.OPTIMAL or seconds < 1.0:
+    within = _combined(best[1], floor, opts.gap_rel).status is PlanStatus.OPTIMAL
+    if within or not large or seconds < 1.0:
         return best[0], best[1], floor
     full = build_model(problem, list(candidates.values()))
     with quiet_stdout():
@@ -150,7 +153,7 @@ def _warm_start(
         best[1].objective,
         seconds,
         focus=packing.short_products,
-        target=-math.inf if floor is None else floor / (1 - opts.gap_rel) - 1e-6,
+        target=_within_gap(floor, opts.gap_rel),
     )
     note(
         f"plan improved on the real producers: objective {_number(found.objective)}"
@@ -161,6 +164,15 @@ def _warm_start(
         if (polished[1].objective or math.inf) < best[1].objective:
             best = polished
     return best[0], best[1], floor
+
+
+def _within_gap(bound: float | None, gap_rel: float) -> float:
+    """Largest objective within ``gap_rel`` of ``bound`` (gap relative to the objective)."""
+    if bound is None:
+        return -math.inf
+    if gap_rel >= 1:
+        return math.inf
+    return bound / (1 - gap_rel) - 1e-6 * max(1.0, abs(bound))
 
 
 def _priced(
