@@ -11,7 +11,8 @@ itineraries by id (itineraries of species with no hub product get a product of t
 (the scale of the Montpellier producers' commitments),
 prices 1-4 EUR/kg, minimum incomes, two producers with a labour limit, and a seeded weekly
 demand per product (level drawn so that land covers roughly 80 % of demand, INCA3-like seasonal
-wave, zero outside the product's crop calendar).  Prints one JSON line of figures.
+wave, zero outside the product's crop calendar).  Prints the solve's stages on standard error
+and one JSON line of figures on standard output.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import math
 import os
 import platform
 import random
+import sys
 import time
 
 import highspy
@@ -118,7 +120,12 @@ def main() -> None:
     )
     instance_s = time.perf_counter() - built
     started = time.perf_counter()
-    plan = solve_crop_plan(problem)
+    plan = solve_crop_plan(
+        problem,
+        progress=lambda message: print(
+            f"[{time.perf_counter() - started:5.1f} s] {message}", file=sys.stderr, flush=True
+        ),
+    )
     wall = time.perf_counter() - started
     figures = {
         "benchmark": "crop_plan_speed",

@@ -13,10 +13,32 @@ __all__ = ["HighsCopy", "highs_copy"]
 
 @dataclass
 class HighsCopy:
-    """The HiGHS instance and the column of each PuLP variable, by name."""
+    """The HiGHS instance, the column of each PuLP variable (by name), and the copied data."""
 
     highs: highspy.Highs
     column: dict[str, int]
+    cost: np.ndarray
+    offset: float
+    row_of_entry: np.ndarray
+    column_of_entry: np.ndarray
+    value_of_entry: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+
+    def objective_of(self, values: np.ndarray, tolerance: float = 1e-6) -> float | None:
+        """Objective of column ``values``, recomputed from the copied data; ``None`` if they
+        break a row by more than ``tolerance`` (relative to the row's bound, at least 1)."""
+        activity = np.bincount(
+            self.row_of_entry,
+            weights=self.value_of_entry * values[self.column_of_entry],
+            minlength=len(self.row_lower),
+        )
+        slack = tolerance * np.maximum(
+            1.0, np.abs(np.where(np.isfinite(self.row_upper), self.row_upper, self.row_lower))
+        )
+        if np.any(activity < self.row_lower - slack) or np.any(activity > self.row_upper + slack):
+            return None
+        return float(self.cost @ values + self.offset)
 
 
 def highs_copy(model: pulp.LpProblem) -> HighsCopy:
@@ -65,5 +87,17 @@ def highs_copy(model: pulp.LpProblem) -> HighsCopy:
         np.array(indices, dtype=np.int32),
         np.array(values, dtype=float),
     )
-    highs.changeObjectiveOffset(float(model.objective.constant))
-    return HighsCopy(highs, column)
+    offset = float(model.objective.constant)
+    highs.changeObjectiveOffset(offset)
+    counts = np.diff(np.append(np.array(starts, dtype=np.int64), len(indices)))
+    return HighsCopy(
+        highs,
+        column,
+        cost,
+        offset,
+        np.repeat(np.arange(len(row_lower)), counts),
+        np.array(indices, dtype=np.int64),
+        np.array(values, dtype=float),
+        np.array(row_lower, dtype=float),
+        np.array(row_upper, dtype=float),
+    )
