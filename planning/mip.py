@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -33,7 +34,7 @@ import pulp
 
 from planning.catalogue import LANDS
 from planning.diagnosis import explain_limits
-from planning.highs_copy import highs_copy
+from planning.highs_copy import HighsCopy, highs_copy
 from planning.income_rebalance import rebalance_incomes
 from planning.merged_packing import pack_merged_plan
 from planning.mip_model import CropModel, Start, build_model, candidate_starts
@@ -52,6 +53,7 @@ Progress = Callable[[str], None]
 
 MERGED_SHARE = 0.72  # of the time limit, for the merged relaxation
 SPLIT_SHARE = 0.2  # of the time limit, for splitting its plan between producers
+SEARCH_WORKERS = min(2, os.cpu_count() or 1)  # threads of the neighbourhood search
 POLISH_MARGIN_S = 3.0  # seconds kept after polishing, to price the plan and write it out
 FULL_MIN_SHARE = 0.25  # of the time limit: below this, the full model is not tried after a split
 
@@ -85,9 +87,11 @@ def _merged_plan(
         if not outcome.status.has_plan:
             return None
         return dict(zip(merged.starts, merged.beds(), strict=True)), outcome.bound, False
-    with quiet_stdout():
-        copy = highs_copy(merged.model)
-    found = search_plan(merged, copy, opts, seconds, opts.gap_rel / 4)
+    began = time.perf_counter()
+    copies = _copies(merged)
+    found = search_plan(
+        merged, copies, opts, seconds - (time.perf_counter() - began), opts.gap_rel / 4
+    )
     note(
         f"merged producers: objective {_number(found.objective)}, bound {_number(found.bound)}"
         f" ({found.rounds} neighbourhood rounds, {found.improvements} better plans)"
@@ -142,12 +146,11 @@ def _warm_start(
     if within or not large or seconds < 1.0:
         return best[0], best[1], floor
     full = build_model(problem, list(candidates.values()))
-    with quiet_stdout():
-        copy = highs_copy(full.model)
+    copies = _copies(full)
     beds = [rebalanced.get(s, 0) for s in full.starts]
     found = improve_plan(
         full,
-        copy,
+        copies,
         opts,
         beds,
         best[1].objective,
@@ -164,6 +167,12 @@ def _warm_start(
         if (polished[1].objective or math.inf) < best[1].objective:
             best = polished
     return best[0], best[1], floor
+
+
+def _copies(built: CropModel) -> list[HighsCopy]:
+    """One HiGHS copy of the model per search worker (HiGHS prints a banner when created)."""
+    with quiet_stdout():
+        return [highs_copy(built.model) for _ in range(SEARCH_WORKERS)]
 
 
 def _within_gap(bound: float | None, gap_rel: float) -> float:

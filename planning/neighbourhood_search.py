@@ -3,7 +3,7 @@
 On the benchmark-sized crop plan, HiGHS branch-and-bound finds a good plan and almost all of
 its bound at the root node (cuts and root heuristics), then spends the rest of the time in a
 tree that rarely yields a better plan (bound +0.03 %, plan unchanged over 30 s, measured).
-This search works on its own HiGHS copy of the model (:mod:`planning.highs_copy`):
+This search works on its own HiGHS copies of the model (:mod:`planning.highs_copy`):
 
 1. the root node alone gives a first plan and the bound;
 2. a model whose root took under a tenth of the time is small: branch-and-bound goes on for
@@ -12,16 +12,19 @@ This search works on its own HiGHS copy of the model (:mod:`planning.highs_copy`
    beds and the rest re-solved for at most a few seconds, cut off at the current objective.  A
    neighbourhood is every start of a few random products, or every start in a random window of
    weeks (it alternates); its size grows after quick sub-solves and shrinks after time-outs.
+   One worker thread per copy (HiGHS releases the GIL while it solves, and one solve keeps
+   little more than one core busy), all starting each round from the best plan found so far.
 
-The random choices are seeded: a run is reproducible up to the solver's own timing.
+The random choices are seeded; a run depends on the solvers' timing all the same.
 """
 
 from __future__ import annotations
 
 import math
 import random
+import threading
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 import highspy
@@ -81,7 +84,7 @@ def _price(copy: HighsCopy, columns: np.ndarray, beds: np.ndarray, deadline: flo
 
 def search_plan(
     built: CropModel,
-    copy: HighsCopy,
+    copies: Sequence[HighsCopy],
     opts: PlanOptions,
     seconds: float,
     gap_rel: float,
@@ -91,6 +94,7 @@ def search_plan(
     """Root node, then branch-and-bound or neighbourhood rounds, for ``seconds`` in all."""
     began = time.perf_counter()
     deadline = began + seconds
+    copy = copies[0]
     highs = copy.highs
     columns = np.array([copy.column[v.name] for v in built.x], dtype=np.int32)
     effort = opts.heuristic_effort
@@ -111,14 +115,31 @@ def search_plan(
     if highs.getModelStatus() != highspy.HighsModelStatus.kSolutionLimit:
         return SearchResult(tuple(int(b) for b in beds), best, bound)
     improved = improve_plan(
-        built, copy, opts, [int(b) for b in beds], best, deadline - time.perf_counter(), seed=seed
+        built, copies, opts, [int(b) for b in beds], best, deadline - time.perf_counter(), seed=seed
     )
     return replace(improved, bound=bound)
 
 
+class _Incumbent:
+    """The best plan the workers share: beds per start, objective, and counters."""
+
+    def __init__(self, beds: list[int], objective: float) -> None:
+        self.lock = threading.Lock()
+        self.plan = np.array(beds, dtype=float)
+        self.best = objective
+        self.rounds = 0
+        self.improvements = 0
+
+    def offer(self, plan: np.ndarray, objective: float) -> None:
+        with self.lock:
+            if objective < self.best - 1e-6 * max(1.0, abs(self.best)):
+                self.plan, self.best = plan, objective
+                self.improvements += 1
+
+
 def improve_plan(
     built: CropModel,
-    copy: HighsCopy,
+    copies: Sequence[HighsCopy],
     opts: PlanOptions,
     beds: list[int],
     objective: float,
@@ -130,14 +151,45 @@ def improve_plan(
 ) -> SearchResult:
     """Neighbourhood rounds from a plan (beds per start, its objective) for ``seconds``.
 
-    The first neighbourhood frees every start of the ``focus`` products (if any); the search
-    stops early once the objective is at most ``target``.
+    One worker thread per copy of the model (HiGHS releases the GIL while it solves), each
+    round starting from the best plan any worker has found.  The first neighbourhood frees
+    every start of the ``focus`` products (if any); the search stops early once the objective
+    is at most ``target``.
     """
     deadline = time.perf_counter() + seconds
+    shared = _Incumbent(beds, objective)
+    workers = [
+        threading.Thread(
+            target=_rounds,
+            args=(built, copy, opts, shared, deadline),
+            kwargs={"focus": focus if n == 0 else (), "target": target, "seed": seed + n},
+            name=f"crop-plan-search-{n}",
+            daemon=True,
+        )
+        for n, copy in enumerate(copies)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    plan = tuple(int(b) for b in shared.plan)
+    return SearchResult(plan, shared.best, None, shared.rounds, shared.improvements)
+
+
+def _rounds(
+    built: CropModel,
+    copy: HighsCopy,
+    opts: PlanOptions,
+    shared: _Incumbent,
+    deadline: float,
+    *,
+    focus: Collection[str],
+    target: float,
+    seed: int,
+) -> None:
+    """One worker's neighbourhood rounds until ``deadline`` or ``target``."""
     highs = copy.highs
     columns = np.array([copy.column[v.name] for v in built.x], dtype=np.int32)
-    plan = np.array(beds, dtype=float)
-    best = objective
     upper = np.array([s.upper for s in built.starts], dtype=float)
     products = sorted({str(s.itinerary.product_id) for s in built.starts})
     product_of = np.array([products.index(str(s.itinerary.product_id)) for s in built.starts])
@@ -145,9 +197,14 @@ def improve_plan(
     largest = {"products": len(products), "weeks": WEEKS}
     size = {kind: min(n, largest[kind]) for kind, n in FIRST_SIZE.items()}
     rng = random.Random(seed)
-    rounds = improvements = 0
-    while deadline - time.perf_counter() > 0.5 and best > target:
-        kind = ("products", "weeks")[rounds % 2]
+    rounds = 0
+    while deadline - time.perf_counter() > 0.5:
+        with shared.lock:
+            plan, best = shared.plan, shared.best
+            if best <= target:
+                break
+            shared.rounds += 1
+        kind = ("products", "weeks")[(rounds + seed) % 2]
         if rounds == 0 and focus:
             free = np.isin(product_of, [products.index(k) for k in focus if k in products])
         elif kind == "products":
@@ -176,7 +233,5 @@ def improve_plan(
         if info.primal_solution_status == _FEASIBLE and info.objective_function_value < cutoff:
             found = np.round(np.asarray(highs.getSolution().col_value)[columns])
             priced = _price(copy, columns, found, deadline)
-            if priced is not None and priced < cutoff:
-                best, plan = priced, found
-                improvements += 1
-    return SearchResult(tuple(int(b) for b in plan), best, None, rounds, improvements)
+            if priced is not None:
+                shared.offer(found, priced)

@@ -73,7 +73,9 @@ def test_improving_an_empty_plan_never_worsens_it_and_reports_its_true_objective
     built = _full(problem)
     empty = [0] * len(built.x)
     start_objective = _price(problem, built.starts, empty)
-    found = improve_plan(built, _copy(built), problem.options, empty, start_objective, 1.5)
+    found = improve_plan(
+        built, [_copy(built), _copy(built)], problem.options, empty, start_objective, 1.5
+    )
     assert found.beds is not None and found.objective is not None
     assert found.objective <= start_objective + 1e-6
     assert found.rounds >= 1
@@ -90,7 +92,13 @@ def test_improving_stops_at_once_when_the_plan_meets_the_target() -> None:
     empty = [0] * len(built.x)
     objective = _price(problem, built.starts, empty)
     found = improve_plan(
-        built, _copy(built), problem.options, empty, objective, 30.0, target=objective
+        built,
+        [_copy(built), _copy(built)],
+        problem.options,
+        empty,
+        objective,
+        30.0,
+        target=objective,
     )
     assert (found.rounds, found.beds, found.objective) == (0, tuple(empty), objective)
 
@@ -102,7 +110,7 @@ def test_a_small_model_is_solved_by_branch_and_bound_to_its_optimum(
 ) -> None:
     assume(candidate_starts(problem))
     built = _full(problem)
-    found = search_plan(built, _copy(built), problem.options, 60.0, 0.0)
+    found = search_plan(built, [_copy(built)], problem.options, 60.0, 0.0)
     assert found.rounds == 0  # no neighbourhood search on a quick root
     assert found.objective == pytest.approx(_optimum(_full(problem).model), rel=1e-6, abs=1e-6)
     assert found.bound is not None and found.objective is not None
