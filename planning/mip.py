@@ -9,12 +9,13 @@ stages, each within the time limit:
    (:mod:`planning.neighbourhood_search`);
 2. the merged plan packed onto each group's members (:mod:`planning.merged_packing`), beds
    moved between them to close income gaps (:mod:`planning.income_rebalance`), and the plan
-   priced with the real objective; if that is not within the gap, the real model with each
-   (itinerary, start week) capped at the merged plan's beds is solved for the time left;
+   priced with the real objective (beds fixed); if that is not within the gap and stage 1
+   searched, the same neighbourhood search on the real model, first around the products of
+   any bed left out, until within the gap or the time is up;
 3. only when the gap to the stage-1 bound is still above the target and a quarter of the time
-   limit is left: the full model for the time left (the better of its plan and the stage-2
-   plan is kept).  HiGHS is not given the stage-2 plan as a start: with a start, HiGHS 1.16
-   reported objectives its own column values did not match.
+   limit is left (small models): the full model for the time left (the better of its plan and
+   the stage-2 plan is kept).  HiGHS is never given a plan as a start: with a start, HiGHS
+   1.16 reported objectives its own column values did not match.
 
 The reported bound is the best of the stage-1 and stage-3 bounds, so the gap is a true one.
 Solver objects never leave the planning package.
