@@ -46,10 +46,14 @@ def pack_merged_plan(
     problem: CropPlanProblem,
     relaxed: MergedProblem,
     merged_beds: Mapping[Start, int],
+    candidates: Mapping[tuple[str, str, int], Start],
     deadline: float,
 ) -> Packing:
-    """Split the merged beds between each group's members, by ``deadline`` (perf_counter)."""
-    candidates = {(s.producer.id, s.itinerary.id, s.week): s for s in candidate_starts(problem)}
+    """Split the merged beds between each group's members, by ``deadline`` (perf_counter).
+
+    ``candidates`` gives every start a real producer may make, by (producer id, itinerary id,
+    week).
+    """
     catalogue = {i.id: i for i in problem.catalogue.itineraries}
     caps: dict[tuple[str, str], dict[tuple[str, int], int]] = defaultdict(dict)
     for start, beds in merged_beds.items():

@@ -132,8 +132,8 @@ def _warm_start(
         return None
     merged_beds, floor, large = planned
     split_until = time.perf_counter() + SPLIT_SHARE * budget
-    packing = pack_merged_plan(problem, relaxed, merged_beds, split_until)
     candidates = {(s.producer.id, s.itinerary.id, s.week): s for s in candidate_starts(problem)}
+    packing = pack_merged_plan(problem, relaxed, merged_beds, candidates, split_until)
     rebalanced = rebalance_incomes(problem, packing.beds, candidates)
     best = _priced(problem, rebalanced, deadline)
     note(

@@ -114,6 +114,9 @@ def search_plan(
     beds = np.round(np.asarray(highs.getSolution().col_value)[columns])
     if highs.getModelStatus() != highspy.HighsModelStatus.kSolutionLimit:
         return SearchResult(tuple(int(b) for b in beds), best, bound)
+    priced = _price(copy, columns, beds, deadline)  # the rounds' first cutoff, checked
+    if priced is not None:
+        best = priced
     improved = improve_plan(
         built, copies, opts, [int(b) for b in beds], best, deadline - time.perf_counter(), seed=seed
     )

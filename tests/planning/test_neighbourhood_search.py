@@ -131,7 +131,8 @@ def test_packing_places_at_most_the_merged_beds_on_land_the_members_have(
     )
     _optimum(merged.model)
     merged_beds = dict(zip(merged.starts, merged.beds(), strict=True))
-    packing = pack_merged_plan(problem, relaxed, merged_beds, deadline=float("inf"))
+    candidates = {(s.producer.id, s.itinerary.id, s.week): s for s in candidate_starts(problem)}
+    packing = pack_merged_plan(problem, relaxed, merged_beds, candidates, deadline=float("inf"))
     placed: dict[tuple[str, str, int], int] = {}
     for start, beds in packing.beds.items():
         group = next(g for g, members in relaxed.members.items() if start.producer in members)
