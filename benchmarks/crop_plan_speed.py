@@ -30,6 +30,7 @@ import time
 import highspy
 import pulp
 
+from geo.errors import InputError
 from planning.catalogue import CropCatalogue, CropProduct, Itinerary, load_catalogue
 from planning.demand import DemandSource, ProductDemand, availability
 from planning.mip import solve_crop_plan
@@ -104,20 +105,21 @@ def main() -> None:
         "--fair-share", type=float, default=PlanOptions().fair_share, help="0 disables fairness"
     )
     args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING)
-    built = time.perf_counter()
-    problem = instance(args.producers, args.itineraries, args.seed)
-    problem = CropPlanProblem(
-        problem.producers,
-        problem.catalogue,
-        problem.demand,
-        PlanOptions(
+    if args.producers < 1 or args.itineraries < 1:
+        parser.error("--producers and --itineraries must be at least 1")
+    try:
+        options = PlanOptions(
             time_limit_s=args.time_limit,
             gap_rel=args.gap,
             fair_share=args.fair_share,
             start_step_weeks=args.start_step,
-        ),
-    )
+        )
+    except InputError as error:
+        parser.error(str(error))
+    logging.basicConfig(level=logging.WARNING)
+    built = time.perf_counter()
+    problem = instance(args.producers, args.itineraries, args.seed)
+    problem = CropPlanProblem(problem.producers, problem.catalogue, problem.demand, options)
     instance_s = time.perf_counter() - built
     started = time.perf_counter()
     plan = solve_crop_plan(
