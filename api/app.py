@@ -27,6 +27,7 @@ from api.jobs import JobManager, fail_interrupted_jobs
 from api.routes import auth, orders, plans, territory
 from api.routes.plans import PlanCache, PublishedPlans
 from api.settings import Settings, load_settings
+from territory.clock import SYSTEM_CLOCK, Clock
 
 __all__ = ["create_app"]
 
@@ -71,8 +72,13 @@ class Health(BaseModel):
     status: str = "ok"
 
 
-def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, migrate: bool = True, clock: Clock = SYSTEM_CLOCK
+) -> FastAPI:
     """Build the application (settings from the environment by default).
+
+    ``clock`` gives every calendar time the app uses (cut-offs, token expiry, job
+    stamps); tests pin it with :class:`~territory.clock.FixedClock`.
 
     Raises
     ------
@@ -88,14 +94,15 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         if migrate:
             upgrade_database(settings.database_url)
         database = open_database(settings.database_url)
-        failed = fail_interrupted_jobs(database)
+        failed = fail_interrupted_jobs(database, clock.now())
         if failed:
             logger.warning("%d planning jobs interrupted by a restart marked failed", failed)
-        jobs = JobManager(database, settings.data_dir, workers=settings.job_workers)
+        jobs = JobManager(database, settings.data_dir, workers=settings.job_workers, clock=clock)
         jobs.start()
         order_writer = GroupCommit(database, clean_errors=(ApiError,))
         order_writer.start()
         app.state.settings = settings
+        app.state.clock = clock
         app.state.database = database
         app.state.jobs = jobs
         app.state.principals = PrincipalCache()
@@ -116,6 +123,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         description=_DESCRIPTION,
         lifespan=lifespan,
     )
+    app.state.clock = clock  # before start-up too: dependencies read it from the state
     install_error_handlers(app)
     app.add_middleware(VenueDeliveriesFromCache)
     app.add_middleware(_ServerTiming)  # the outer one: it times the one above too

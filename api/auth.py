@@ -24,7 +24,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.db.models import ProducerRow, TokenRow, UserRow, VenueRow, utc_now
+from api.db.models import ProducerRow, TokenRow, UserRow, VenueRow
 from geo.errors import InputError, Problem
 
 __all__ = [
@@ -156,23 +156,28 @@ def create_user(
     return user
 
 
-def issue_token(session: Session, user: UserRow, secret: str, ttl_h: float) -> str:
-    """Create and store (hashed) a new token for ``user``; return the token."""
+def issue_token(
+    session: Session, user: UserRow, secret: str, ttl_h: float, *, now: dt.datetime
+) -> str:
+    """Create and store (hashed) a new token for ``user``, valid ``ttl_h`` hours from ``now``."""
     token = secrets.token_urlsafe(32)
     session.add(
         TokenRow(
             token_hash=hash_token(token, secret),
             user_id=user.id,
-            expires_at=utc_now() + dt.timedelta(hours=ttl_h),
+            created_at=now,
+            expires_at=now + dt.timedelta(hours=ttl_h),
         )
     )
     return token
 
 
-def principal_for_token(session: Session, token: str, secret: str) -> Principal | None:
-    """The active user holding an unexpired ``token``, or ``None``."""
+def principal_for_token(
+    session: Session, token: str, secret: str, *, now: dt.datetime
+) -> Principal | None:
+    """The active user holding a ``token`` unexpired at ``now``, or ``None``."""
     row = session.scalar(select(TokenRow).where(TokenRow.token_hash == hash_token(token, secret)))
-    if row is None or row.expires_at <= utc_now() or not row.user.active:
+    if row is None or row.expires_at <= now or not row.user.active:
         return None
     return _principal(row.user)
 

@@ -115,7 +115,8 @@ def validate(territory: TerritoryArg, verbose: VerboseOpt = False) -> None:
         f" {len(t.venues)} venues,"
         f" {len(t.producers)} producers, {len(t.products)} products, {len(t.vehicles)} vehicles,"
         f" {len(t.orders)} order lines, {len(t.stock)} stock lots, {len(t.offers)} offers,"
-        f" {len(t.zones)} zones."
+        f" {len(t.zones)} zones.",
+        soft_wrap=True,  # one line whatever the terminal width (grep-able, no wrapped counts)
     )
 
 

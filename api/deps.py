@@ -14,10 +14,13 @@ from api.auth import Principal, PrincipalCache, Role, hash_token, principal_for_
 from api.db.engine import Database
 from api.errors import ApiError
 from api.settings import Settings
+from territory.clock import Clock
 
 __all__ = [
+    "ClockDep",
     "CurrentUser",
     "ReadSession",
+    "get_clock",
     "get_database",
     "get_settings",
     "require",
@@ -29,6 +32,15 @@ _bearer = HTTPBearer(auto_error=False, description="A token from POST /auth/toke
 async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
+
+
+async def get_clock(request: Request) -> Clock:
+    """The app's clock (``create_app(clock=...)``): every calendar time of a request."""
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+ClockDep = Annotated[Clock, Depends(get_clock)]
 
 
 async def get_settings(request: Request) -> Settings:
@@ -61,7 +73,7 @@ async def _current_user(
     principal = cache.get(token_hash)
     if principal is None:
         principal = await run_in_threadpool(
-            _lookup, state.database, credentials.credentials, secret
+            _lookup, state.database, credentials.credentials, secret, state.clock
         )
         if principal is not None:
             cache.put(token_hash, principal)
@@ -70,9 +82,9 @@ async def _current_user(
     return principal
 
 
-def _lookup(database: Database, token: str, secret: str) -> Principal | None:
+def _lookup(database: Database, token: str, secret: str, clock: Clock) -> Principal | None:
     with database.read() as session:
-        return principal_for_token(session, token, secret)
+        return principal_for_token(session, token, secret, now=clock.now())
 
 
 CurrentUser = Annotated[Principal, Depends(_current_user)]

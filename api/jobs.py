@@ -38,8 +38,9 @@ from typing import Any
 from sqlalchemy import select, update
 
 from api.db.engine import Database, open_database
-from api.db.models import PlanningJobRow, PlanRow, utc_now
+from api.db.models import PlanningJobRow, PlanRow
 from logistics.standalone import STANDALONE_TIME_SHARE
+from territory.clock import SYSTEM_CLOCK, Clock
 
 __all__ = [
     "JobManager",
@@ -65,13 +66,13 @@ def job_budget_s(options: dict[str, Any]) -> float:
     return 2 * 7 * time_limit + 180.0 + (standalone if options.get("standalone", True) else 0.0)
 
 
-def fail_interrupted_jobs(database: Database) -> int:
-    """Mark jobs left queued or running by a previous server as failed; return how many."""
+def fail_interrupted_jobs(database: Database, now: dt.datetime) -> int:
+    """Mark jobs left queued or running by a previous server failed at ``now``; return how many."""
     with database.write() as session:
         result = session.execute(
             update(PlanningJobRow)
             .where(PlanningJobRow.status.in_(("queued", "running")))
-            .values(status="failed", error=INTERRUPTED, finished_at=utc_now())
+            .values(status="failed", error=INTERRUPTED, finished_at=now)
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
@@ -134,7 +135,7 @@ def _set(database: Database, job_id: str, **values: Any) -> bool:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def _run(database: Database, job_id: str, data_dir: Path) -> None:
+def _run(database: Database, job_id: str, data_dir: Path, clock: Clock) -> None:
     from api.db.territory_io import territory_from_db
     from logistics.check import check_plan
     from logistics.model import IsoWeek
@@ -212,25 +213,25 @@ def _run(database: Database, job_id: str, data_dir: Path) -> None:
         job.status = "succeeded"
         job.progress = 1.0
         job.plan_id = row.id
-        job.finished_at = utc_now()
+        job.finished_at = clock.now()
         served, total = summary["orders_served"], summary["orders_total"]
         job.message = f"planned: {served} of {total} units delivered"
 
 
-def _worker_main(url: str, job_id: str, data_dir: str) -> None:
+def _worker_main(url: str, job_id: str, data_dir: str, clock: Clock) -> None:
     """Entry point of the worker process (leader of its own process group)."""
     if hasattr(os, "setpgrp"):
         os.setpgrp()  # the engines' own processes join this group: one kill ends them all
     logging.basicConfig(level=logging.WARNING)
     database = open_database(url)
     try:
-        _run(database, job_id, Path(data_dir))
+        _run(database, job_id, Path(data_dir), clock)
     except Exception as error:  # any failure becomes the job's reason
         from geo.errors import InputError
 
         reason = str(error) if isinstance(error, InputError | LookupError) else repr(error)
         logger.error("job %s failed: %s\n%s", job_id, reason, traceback.format_exc())
-        _set(database, job_id, status="failed", error=reason, finished_at=utc_now())
+        _set(database, job_id, status="failed", error=reason, finished_at=clock.now())
     finally:
         database.dispose()
 
@@ -252,8 +253,11 @@ def _kill(process: BaseProcess) -> None:
 class JobManager:
     """Queues jobs and runs each in its own process, ``workers`` at a time."""
 
-    def __init__(self, database: Database, data_dir: Path, *, workers: int = 1) -> None:
+    def __init__(
+        self, database: Database, data_dir: Path, *, workers: int = 1, clock: Clock = SYSTEM_CLOCK
+    ) -> None:
         self.database = database
+        self.clock = clock
         self.data_dir = data_dir
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._processes: dict[str, BaseProcess] = {}
@@ -295,6 +299,7 @@ class JobManager:
                     message="queued",
                     options=options,
                     created_by=user_id,
+                    created_at=self.clock.now(),
                 )
             )
         self._queue.put(job_id)
@@ -309,7 +314,7 @@ class JobManager:
                     PlanningJobRow.id == job_id,
                     PlanningJobRow.status.in_(("queued", "running")),
                 )
-                .values(status="cancelled", message="cancelled", finished_at=utc_now())
+                .values(status="cancelled", message="cancelled", finished_at=self.clock.now())
             )
             changed = bool(result.rowcount)  # type: ignore[attr-defined]
         with self._lock:
@@ -334,15 +339,15 @@ class JobManager:
             if job is None or job.status != "queued":
                 return
             if self._stopping.is_set():  # never start a job while the server stops
-                job.status, job.error, job.finished_at = "failed", INTERRUPTED, utc_now()
+                job.status, job.error, job.finished_at = "failed", INTERRUPTED, self.clock.now()
                 return
             job.status = "running"
-            job.started_at = utc_now()
+            job.started_at = self.clock.now()
             job.message = "starting"
             budget = job_budget_s(job.options)
         process = self._context.Process(
             target=_worker_main,
-            args=(self.database.url, job_id, str(self.data_dir)),
+            args=(self.database.url, job_id, str(self.data_dir), self.clock),
             name=f"foodhub-job-{job_id[:8]}",
             daemon=False,  # engine "auto" runs PyVRP and OR-Tools in child processes
         )
@@ -354,7 +359,11 @@ class JobManager:
             if self._stopping.is_set():
                 process.join(timeout=10)
                 _set(
-                    self.database, job_id, status="failed", error=INTERRUPTED, finished_at=utc_now()
+                    self.database,
+                    job_id,
+                    status="failed",
+                    error=INTERRUPTED,
+                    finished_at=self.clock.now(),
                 )
             elif process.is_alive():
                 _kill(process)
@@ -364,7 +373,7 @@ class JobManager:
                     job_id,
                     status="failed",
                     error=f"exceeded its time budget of {budget:.0f} s",
-                    finished_at=utc_now(),
+                    finished_at=self.clock.now(),
                 )
             elif process.exitcode != 0:
                 _set(
@@ -372,14 +381,14 @@ class JobManager:
                     job_id,
                     status="failed",
                     error=f"the worker process ended with code {process.exitcode}",
-                    finished_at=utc_now(),
+                    finished_at=self.clock.now(),
                 )
             _set(  # only when the worker left the job running
                 self.database,
                 job_id,
                 status="failed",
                 error="the worker process ended without a result",
-                finished_at=utc_now(),
+                finished_at=self.clock.now(),
             )
         finally:
             with self._lock:

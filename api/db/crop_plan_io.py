@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.db.models import CropPlanRow, ProducerRow, utc_now
+from api.db.models import CropPlanRow, ProducerRow
 from geo.errors import InputError, Problem
+from territory.clock import SYSTEM_CLOCK, Clock
 
 __all__ = ["publish_crop_plan"]
 
@@ -42,7 +43,9 @@ def _rows(folder: Path, file: str) -> list[dict[str, str]]:
     return rows
 
 
-def publish_crop_plan(session: Session, folder: Path) -> dict[str, int]:
+def publish_crop_plan(
+    session: Session, folder: Path, *, clock: Clock = SYSTEM_CLOCK
+) -> dict[str, int]:
     """Store each producer's share of a crop plan; returns ``producer_id -> plantings``.
 
     Raises
@@ -75,5 +78,5 @@ def publish_crop_plan(session: Session, folder: Path) -> dict[str, int]:
             session.add(plan)
         plan.season = season
         plan.document = {"season": season, **document}
-        plan.updated_at = utc_now()
+        plan.updated_at = clock.now()
     return {p: len(d["plantings"]) for p, d in sorted(documents.items())}

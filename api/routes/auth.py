@@ -10,7 +10,7 @@ from sqlalchemy import select
 from api.auth import Principal, create_user, issue_token, verify_password
 from api.db.engine import Database
 from api.db.models import UserRow
-from api.deps import CurrentUser, ReadSession, get_database, get_settings, require
+from api.deps import ClockDep, CurrentUser, ReadSession, get_database, get_settings, require
 from api.errors import ApiError, error_responses
 from api.schemas.auth import LoginRequest, TokenPublic, UserCreate, UserPublic
 from api.settings import Settings
@@ -30,6 +30,7 @@ def login(
     body: LoginRequest,
     database: Annotated[Database, Depends(get_database)],
     settings: Annotated[Settings, Depends(get_settings)],
+    clock: ClockDep,
 ) -> TokenPublic:
     with database.read() as session:
         user = session.scalar(select(UserRow).where(UserRow.username == body.username))
@@ -39,7 +40,7 @@ def login(
     if not valid or user is None:
         raise ApiError(401, "invalid_credentials", "wrong username or password")
     with database.write() as session:
-        token = issue_token(session, user, settings.secret, settings.token_ttl_h)
+        token = issue_token(session, user, settings.secret, settings.token_ttl_h, now=clock.now())
     return TokenPublic(access_token=token, expires_in_s=int(settings.token_ttl_h * 3600))
 
 

@@ -30,9 +30,8 @@ from api.db.models import (
     OrderWindowRow,
     ProductRow,
     VenueRow,
-    utc_now,
 )
-from api.deps import CurrentUser, ReadSession, forbid, get_database, require
+from api.deps import ClockDep, CurrentUser, ReadSession, forbid, get_database, require
 from api.errors import ApiError, error_responses
 from api.schemas.common import Week
 from api.schemas.orders import (
@@ -46,6 +45,7 @@ from api.schemas.orders import (
     OrderWindowPublic,
     OrderWindowUpdate,
 )
+from territory.clock import Clock
 
 __all__ = ["router"]
 
@@ -55,8 +55,8 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 
 
 # ----------------------------------------------------------------- windows
-def _window_public(row: OrderWindowRow) -> OrderWindowPublic:
-    return OrderWindowPublic(week=row.week, cutoff_at=row.cutoff_at, open=utc_now() < row.cutoff_at)
+def _window_public(row: OrderWindowRow, now: dt.datetime) -> OrderWindowPublic:
+    return OrderWindowPublic(week=row.week, cutoff_at=row.cutoff_at, open=now < row.cutoff_at)
 
 
 @router.get(
@@ -65,9 +65,12 @@ def _window_public(row: OrderWindowRow) -> OrderWindowPublic:
     responses=error_responses(401),
     summary="Order windows: the weeks one may order for, and their cut-off",
 )
-def list_windows(session: ReadSession, _user: CurrentUser) -> list[OrderWindowPublic]:
+def list_windows(
+    session: ReadSession, _user: CurrentUser, clock: ClockDep
+) -> list[OrderWindowPublic]:
     rows = session.scalars(select(OrderWindowRow).order_by(OrderWindowRow.week))
-    return [_window_public(r) for r in rows]
+    now = clock.now()
+    return [_window_public(r, now) for r in rows]
 
 
 @router.post(
@@ -78,7 +81,7 @@ def list_windows(session: ReadSession, _user: CurrentUser) -> list[OrderWindowPu
     summary="Open a week for orders (coordinator)",
 )
 def create_window(
-    body: OrderWindowCreate, database: DatabaseDep, _user: Coordinator
+    body: OrderWindowCreate, database: DatabaseDep, _user: Coordinator, clock: ClockDep
 ) -> OrderWindowPublic:
     try:
         with database.write() as session:
@@ -88,7 +91,7 @@ def create_window(
             session.add(row)
     except IntegrityError:
         raise ApiError(409, "already_exists", f"{body.week} has a window", "week") from None
-    return _window_public(row)
+    return _window_public(row, clock.now())
 
 
 @router.patch(
@@ -98,14 +101,14 @@ def create_window(
     summary="Move a week's cut-off (coordinator)",
 )
 def update_window(
-    week: Week, body: OrderWindowUpdate, database: DatabaseDep, _user: Coordinator
+    week: Week, body: OrderWindowUpdate, database: DatabaseDep, _user: Coordinator, clock: ClockDep
 ) -> OrderWindowPublic:
     with database.write() as session:
         row = session.scalar(select(OrderWindowRow).where(OrderWindowRow.week == week))
         if row is None:
             raise ApiError(404, "not_found", f"no order window for {week}")
         row.cutoff_at = body.cutoff_at
-    return _window_public(row)
+    return _window_public(row, clock.now())
 
 
 # ------------------------------------------------------------------ orders
@@ -126,9 +129,9 @@ def _check_products(session: Session, lines: list[OrderLineIn]) -> None:
             )
 
 
-def _check_window(session: Session, week: str, user: Principal) -> None:
+def _check_window(session: Session, week: str, user: Principal, now: dt.datetime) -> None:
     cutoff_at = session.scalar(select(OrderWindowRow.cutoff_at).where(OrderWindowRow.week == week))
-    _check_cutoff(week, cutoff_at, user, utc_now())
+    _check_cutoff(week, cutoff_at, user, now)
 
 
 def _check_cutoff(
@@ -219,6 +222,7 @@ async def place_order(
     body: OrderCreate,
     request: Request,
     user: CurrentUser,
+    clock: ClockDep,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -243,7 +247,7 @@ async def place_order(
     writer: GroupCommit = request.app.state.order_writer
     try:
         status, content = await writer.run(
-            partial(_insert_order, body, venue_id, user, idempotency_key, digest)
+            partial(_insert_order, body, venue_id, user, idempotency_key, digest, clock)
         )
     except IntegrityError:  # a concurrent retry with the same key won the race
         if idempotency_key is None:
@@ -262,6 +266,7 @@ def _insert_order(
     user: Principal,
     idempotency_key: str | None,
     digest: str,
+    clock: Clock,
     connection: Connection,
 ) -> tuple[int, bytes]:
     """Check and insert an order with its lines and audit event: (status, JSON).
@@ -289,7 +294,7 @@ def _insert_order(
     if checks.products_known != len(product_ids):
         with Session(bind=connection) as session:
             _check_products(session, body.lines)  # names the first unknown line
-    now = utc_now()
+    now = clock.now()
     _check_cutoff(body.week, checks.cutoff_at, user, now)
     order_id = connection.execute(
         _INSERT_ORDER,
@@ -418,8 +423,9 @@ def order_history(order_id: int, session: ReadSession, user: CurrentUser) -> lis
     summary="Replace an order's lines before the cut-off",
 )
 def modify_order(
-    order_id: int, body: OrderUpdate, database: DatabaseDep, user: CurrentUser
+    order_id: int, body: OrderUpdate, database: DatabaseDep, user: CurrentUser, clock: ClockDep
 ) -> OrderRow:
+    now = clock.now()
     with database.write() as session:
         order = _scoped_order(session, order_id, user)
         if order.status != "active":
@@ -432,12 +438,12 @@ def modify_order(
                 "version",
             )
         _check_products(session, body.lines)
-        _check_window(session, order.week, user)
+        _check_window(session, order.week, user, now)
         order.lines = [
             OrderLineRow(product_id=x.product_id, quantity=x.quantity) for x in body.lines
         ]
         order.version += 1
-        order.updated_at = utc_now()
+        order.updated_at = now
         session.flush()
         session.add(_event(order, user, "modified"))
     return order
@@ -449,14 +455,17 @@ def modify_order(
     responses=error_responses(401, 403, 404, 409),
     summary="Cancel an order before the cut-off (kept, with status cancelled)",
 )
-def cancel_order(order_id: int, database: DatabaseDep, user: CurrentUser) -> OrderRow:
+def cancel_order(
+    order_id: int, database: DatabaseDep, user: CurrentUser, clock: ClockDep
+) -> OrderRow:
+    now = clock.now()
     with database.write() as session:
         order = _scoped_order(session, order_id, user)
         if order.status == "cancelled":
             return order
-        _check_window(session, order.week, user)
+        _check_window(session, order.week, user, now)
         order.status = "cancelled"
         order.version += 1
-        order.updated_at = utc_now()
+        order.updated_at = now
         session.add(_event(order, user, "cancelled"))
     return order

@@ -19,8 +19,16 @@ from sqlalchemy.orm import Session
 
 from api.auth import Principal
 from api.db.engine import Database
-from api.db.models import CropPlanRow, PlanningJobRow, PlanRow, ProducerRow, VenueRow, utc_now
-from api.deps import CurrentUser, ReadSession, forbid, get_database, get_settings, require
+from api.db.models import CropPlanRow, PlanningJobRow, PlanRow, ProducerRow, VenueRow
+from api.deps import (
+    ClockDep,
+    CurrentUser,
+    ReadSession,
+    forbid,
+    get_database,
+    get_settings,
+    require,
+)
 from api.errors import ApiError, error_responses
 from api.jobs import JobManager, tables_from_json
 from api.schemas.common import Id, Week
@@ -518,7 +526,7 @@ def _venue_view(plan: _Plan, venue_id: str) -> VenueDeliveryPublic:
     summary="Publish a producer's crop plan (coordinator)",
 )
 def put_crop_plan(
-    producer_id: Id, body: CropPlanUpload, database: DatabaseDep, user: Coordinator
+    producer_id: Id, body: CropPlanUpload, database: DatabaseDep, user: Coordinator, clock: ClockDep
 ) -> Any:
     with database.write() as session:
         if session.get(ProducerRow, producer_id) is None:
@@ -530,7 +538,7 @@ def put_crop_plan(
         row.season = body.season
         row.document = body.document
         row.updated_by = user.user_id
-        row.updated_at = utc_now()
+        row.updated_at = clock.now()
     return row
 
 

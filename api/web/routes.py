@@ -32,6 +32,7 @@ from api.web.basemap import basemap_geojson
 from api.web.crop_calendar import WEEKS, gantt_rows, weekly_harvest
 from api.web.i18n import pick_lang, t
 from api.web.internal import ApiReply, call_api
+from territory.clock import Clock
 
 __all__ = ["router"]
 
@@ -64,9 +65,9 @@ _env = Environment(
 
 
 # ------------------------------------------------------------------ helpers
-def _lookup(database: Database, token: str, secret: str) -> Principal | None:
+def _lookup(database: Database, token: str, secret: str, clock: Clock) -> Principal | None:
     with database.read() as session:
-        return principal_for_token(session, token, secret)
+        return principal_for_token(session, token, secret, now=clock.now())
 
 
 async def _user(request: Request) -> tuple[str, Principal] | None:
@@ -74,7 +75,9 @@ async def _user(request: Request) -> tuple[str, Principal] | None:
     if not token:
         return None
     settings = request.app.state.settings
-    principal = await run_in_threadpool(_lookup, request.app.state.database, token, settings.secret)
+    principal = await run_in_threadpool(
+        _lookup, request.app.state.database, token, settings.secret, request.app.state.clock
+    )
     return None if principal is None else (token, principal)
 
 
@@ -182,7 +185,9 @@ async def login(request: Request) -> Response:
         )
     token = reply.json()["access_token"]
     settings = request.app.state.settings
-    principal = await run_in_threadpool(_lookup, request.app.state.database, token, settings.secret)
+    principal = await run_in_threadpool(
+        _lookup, request.app.state.database, token, settings.secret, request.app.state.clock
+    )
     role = principal.role if principal is not None else "venue"
     response = RedirectResponse(target or _HOMES[role], status_code=303)
     response.set_cookie(

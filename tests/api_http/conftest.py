@@ -7,6 +7,7 @@ Accounts (password ``password-123``)::
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import socket
 import threading
@@ -25,11 +26,21 @@ from api.auth import create_user
 from api.db import open_database, upgrade_database
 from api.db.territory_io import import_territory
 from api.settings import Settings
+from territory.clock import FixedClock
 
 VILLEURBANNE = Path(__file__).resolve().parents[1] / "data" / "villeurbanne"
 OSM = Path(__file__).resolve().parents[2] / "data" / "osm" / "villeurbanne_ladoua_campus_drive.osm"
 PASSWORD = "password-123"
 WEEK = "2026-W49"
+#: The tests' "now": Monday of the week before WEEK, before its cut-off (Thursday 12:00).
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+
+
+def pinned_clock() -> FixedClock:
+    """A clock pinned at :data:`NOW` (the suite passes on any calendar date)."""
+    return FixedClock(NOW)
+
+
 FAST_JOB = {"week": WEEK, "engine": "pyvrp", "time_limit_s": 1, "max_iterations": 100, "seed": 1}
 ACCOUNTS = {
     "coord": ("coordinator", None, None),
@@ -137,7 +148,7 @@ class LiveServer:
 
 @pytest.fixture
 def live(seeded: Seeded) -> Iterator[LiveServer]:
-    with LiveServer(create_app(seeded.settings)) as server:
+    with LiveServer(create_app(seeded.settings, clock=pinned_clock())) as server:
         yield server
 
 

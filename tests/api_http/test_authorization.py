@@ -9,7 +9,15 @@ import httpx
 import pytest
 
 from api.app import create_app
-from tests.api_http.conftest import WEEK, LiveServer, login, make_settings, seed, territory_copy
+from tests.api_http.conftest import (
+    WEEK,
+    LiveServer,
+    login,
+    make_settings,
+    pinned_clock,
+    seed,
+    territory_copy,
+)
 
 ROLES = ("coord", "v1", "p1")
 _ALL = set(ROLES)
@@ -20,7 +28,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     folder = tmp_path_factory.mktemp("authz")
     settings = make_settings(folder / "data")
     seed(settings, territory_copy(folder))
-    with LiveServer(create_app(settings)) as server, httpx.Client(base_url=server.url) as http:
+    with (
+        LiveServer(create_app(settings, clock=pinned_clock())) as server,
+        httpx.Client(base_url=server.url) as http,
+    ):
         tokens = {name: login(http, name) for name in ("coord", "v1", "p1", "p2")}
         orders = http.get("/orders", headers=tokens["coord"]).json()
         by_venue = {o["venue_id"]: o["id"] for o in orders}

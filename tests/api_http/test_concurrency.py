@@ -14,7 +14,15 @@ from pathlib import Path
 import httpx
 
 from api.app import create_app
-from tests.api_http.conftest import WEEK, LiveServer, login, make_settings, seed, territory_copy
+from tests.api_http.conftest import (
+    WEEK,
+    LiveServer,
+    login,
+    make_settings,
+    pinned_clock,
+    seed,
+    territory_copy,
+)
 
 VENUES = [f"v{i}" for i in range(1, 8)]
 
@@ -23,7 +31,7 @@ def test_200_concurrent_submissions(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "data")
     accounts = {"coord": ("coordinator", None, None)} | {v: ("venue", v, None) for v in VENUES}
     seed(settings, territory_copy(tmp_path), accounts)
-    with LiveServer(create_app(settings)) as server:
+    with LiveServer(create_app(settings, clock=pinned_clock())) as server:
         with httpx.Client(base_url=server.url) as http:
             tokens = {name: login(http, name) for name in accounts}
             before = len(http.get("/orders", headers=tokens["coord"]).json())

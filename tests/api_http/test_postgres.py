@@ -25,6 +25,7 @@ from tests.api_http.conftest import (
     LiveServer,
     login,
     make_settings,
+    pinned_clock,
     seed,
     territory_copy,
     wait_for_job,
@@ -43,7 +44,10 @@ def test_postgres_orders_jobs_and_rounds(tmp_path: Path) -> None:
     engine.dispose()
     settings = dataclasses.replace(make_settings(tmp_path / "data"), database_url=url)
     seed(settings, territory_copy(tmp_path), ACCOUNTS | {"v3": ("venue", "v3", None)})
-    with LiveServer(create_app(settings)) as server, httpx.Client(base_url=server.url) as http:
+    with (
+        LiveServer(create_app(settings, clock=pinned_clock())) as server,
+        httpx.Client(base_url=server.url) as http,
+    ):
         tokens = {name: login(http, name) for name in ("coord", "v1", "v2", "v3")}
         before = len(http.get("/orders", headers=tokens["coord"]).json())
 

@@ -10,12 +10,20 @@ from api.app import create_app
 from api.db import open_database
 from api.db.models import PlanningJobRow, utc_now
 from api.jobs import INTERRUPTED
-from tests.api_http.conftest import FAST_JOB, WEEK, LiveServer, Seeded, login, wait_for_job
+from tests.api_http.conftest import (
+    FAST_JOB,
+    WEEK,
+    LiveServer,
+    Seeded,
+    login,
+    pinned_clock,
+    wait_for_job,
+)
 
 
 def test_orders_and_plans_survive_a_restart(seeded: Seeded) -> None:
     with (
-        LiveServer(create_app(seeded.settings)) as server,
+        LiveServer(create_app(seeded.settings, clock=pinned_clock())) as server,
         httpx.Client(base_url=server.url) as http,
     ):
         venue, coord = login(http, "v1"), login(http, "coord")
@@ -30,7 +38,7 @@ def test_orders_and_plans_survive_a_restart(seeded: Seeded) -> None:
         eta_before = http.get(f"/venues/v1/deliveries/{WEEK}", headers=venue).json()
 
     with (
-        LiveServer(create_app(seeded.settings)) as server,
+        LiveServer(create_app(seeded.settings, clock=pinned_clock())) as server,
         httpx.Client(base_url=server.url) as http,
     ):
         venue, coord = login(http, "v1"), login(http, "coord")
@@ -48,7 +56,7 @@ def test_orders_and_plans_survive_a_restart(seeded: Seeded) -> None:
 def test_job_running_at_restart_ends_failed(seeded: Seeded) -> None:
     slow = FAST_JOB | {"time_limit_s": 20, "max_iterations": None}
     with (
-        LiveServer(create_app(seeded.settings)) as server,
+        LiveServer(create_app(seeded.settings, clock=pinned_clock())) as server,
         httpx.Client(base_url=server.url) as http,
     ):
         coord = login(http, "coord")
@@ -61,7 +69,7 @@ def test_job_running_at_restart_ends_failed(seeded: Seeded) -> None:
     # the server stopped with the job running (its worker was killed)
 
     with (
-        LiveServer(create_app(seeded.settings)) as server,
+        LiveServer(create_app(seeded.settings, clock=pinned_clock())) as server,
         httpx.Client(base_url=server.url) as http,
     ):
         coord = login(http, "coord")
@@ -85,7 +93,7 @@ def test_job_left_running_by_a_crash_ends_failed(seeded: Seeded) -> None:
         )  # fmt: skip
     database.dispose()
     with (
-        LiveServer(create_app(seeded.settings)) as server,
+        LiveServer(create_app(seeded.settings, clock=pinned_clock())) as server,
         httpx.Client(base_url=server.url) as http,
     ):
         after = http.get("/planning-jobs/crashed", headers=login(http, "coord")).json()
@@ -95,7 +103,7 @@ def test_job_left_running_by_a_crash_ends_failed(seeded: Seeded) -> None:
 def test_cancel_a_running_job(seeded: Seeded, tmp_path: Path) -> None:
     slow = FAST_JOB | {"time_limit_s": 20, "max_iterations": None}
     with (
-        LiveServer(create_app(seeded.settings)) as server,
+        LiveServer(create_app(seeded.settings, clock=pinned_clock())) as server,
         httpx.Client(base_url=server.url) as http,
     ):
         coord = login(http, "coord")

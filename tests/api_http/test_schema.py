@@ -13,7 +13,14 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from api.app import create_app
-from tests.api_http.conftest import LiveServer, login, make_settings, seed, territory_copy
+from tests.api_http.conftest import (
+    LiveServer,
+    login,
+    make_settings,
+    pinned_clock,
+    seed,
+    territory_copy,
+)
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +28,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     folder = tmp_path_factory.mktemp("schema")
     app_settings = make_settings(folder / "data")
     seed(app_settings, territory_copy(folder))
-    with LiveServer(create_app(app_settings)) as live, httpx.Client(base_url=live.url) as http:
+    with (
+        LiveServer(create_app(app_settings, clock=pinned_clock())) as live,
+        httpx.Client(base_url=live.url) as http,
+    ):
         yield {"url": live.url, "headers": login(http, "coord")}
 
 
