@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.db.models import ProducerRow, TokenRow, UserRow, VenueRow
-from geo.errors import InputError, Problem
+from territory.errors import InputError, Problem
 
 __all__ = [
     "ROLES",

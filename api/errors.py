@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from geo.errors import InputError
+from territory.errors import InputError
 
 __all__ = ["ApiError", "ErrorBody", "error_responses", "install_error_handlers"]
 

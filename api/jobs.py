@@ -7,8 +7,8 @@ Life of a job::
 
 * the worker process (:func:`_worker_main`, ``spawn`` start method) reads the territory
   and the week's active orders from the database, plans with
-  :func:`logistics.week_plan.plan_week`, re-checks the plan with
-  :func:`logistics.check.check_plan`, and stores the published plan (tables, GeoJSON,
+  :func:`logistics.plan.week.plan_week`, re-checks the plan with
+  :func:`logistics.check.plan.check_plan`, and stores the published plan (tables, GeoJSON,
   summary, violations) with the job's result in one transaction;
 * progress (0..1 and a message) is written by the worker after each step;
 * a job over its time budget is killed and marked failed; a cancelled job's
@@ -39,7 +39,7 @@ from sqlalchemy import select, update
 
 from api.db.engine import Database, open_database
 from api.db.models import PlanningJobRow, PlanRow
-from logistics.standalone import STANDALONE_TIME_SHARE
+from logistics.savings.standalone import STANDALONE_TIME_SHARE
 from territory.clock import SYSTEM_CLOCK, Clock
 
 __all__ = [
@@ -99,7 +99,7 @@ def tables_from_json(data: dict[str, list[dict[str, Any]]]) -> Any:
     """The inverse of :func:`tables_to_json`."""
     from typing import get_type_hints
 
-    from logistics.plan_files import DeliveryLine, PickupLine, PlanTables, RouteStop, UnservedLine
+    from logistics.tables.files import DeliveryLine, PickupLine, PlanTables, RouteStop, UnservedLine
 
     def rows(kind: type[Any], items: list[dict[str, Any]]) -> tuple[Any, ...]:
         hints = get_type_hints(kind)
@@ -137,13 +137,13 @@ def _set(database: Database, job_id: str, **values: Any) -> bool:
 
 def _run(database: Database, job_id: str, data_dir: Path, clock: Clock) -> None:
     from api.db.territory_io import territory_from_db
-    from logistics.check import check_plan
-    from logistics.model import IsoWeek
+    from logistics.check.plan import check_plan
     from logistics.outputs import routes_geojson
-    from logistics.plan_summary import plan_summary
-    from logistics.standalone import pooling_comparison
-    from logistics.travel import territory_travel_times
-    from logistics.week_plan import PlanOptions, plan_week, week_days
+    from logistics.plan.travel import territory_travel_times
+    from logistics.plan.week import PlanOptions, plan_week, week_days
+    from logistics.savings.standalone import pooling_comparison
+    from logistics.tables.summary import plan_summary
+    from territory.model import IsoWeek
 
     with database.read() as session:
         job = session.get(PlanningJobRow, job_id)
@@ -227,7 +227,7 @@ def _worker_main(url: str, job_id: str, data_dir: str, clock: Clock) -> None:
     try:
         _run(database, job_id, Path(data_dir), clock)
     except Exception as error:  # any failure becomes the job's reason
-        from geo.errors import InputError
+        from territory.errors import InputError
 
         reason = str(error) if isinstance(error, InputError | LookupError) else repr(error)
         logger.error("job %s failed: %s\n%s", job_id, reason, traceback.format_exc())

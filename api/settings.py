@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.errors import InputError, Problem
+from territory.errors import InputError, Problem
 
 __all__ = ["DEV_SECRET", "Settings", "load_settings"]
 

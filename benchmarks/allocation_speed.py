@@ -18,8 +18,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from logistics.allocation import Demand, allocate
-from logistics.model import (
+from logistics.allocation.allocate import Demand, allocate
+from territory.model import (
     WEEKDAYS,
     Hub,
     IsoWeek,

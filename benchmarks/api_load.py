@@ -121,7 +121,7 @@ def _server_command(port: int, stack: str) -> list[str]:
         )
         return [sys.executable, "-c", code]
     serve = ["serve", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
-    return [sys.executable, "-c", "from api.cli import app; app()", *serve]
+    return [sys.executable, "-c", "from cli.app import app; app()", *serve]
 
 
 def _start_server(data_dir: Path, port: int, stack: str) -> subprocess.Popen[bytes]:

@@ -30,13 +30,13 @@ import time
 import highspy
 import pulp
 
-from geo.errors import InputError
 from planning.catalogue import CropCatalogue, CropProduct, Itinerary, load_catalogue
 from planning.demand import DemandSource, ProductDemand, availability
 from planning.mip import solve_crop_plan
 from planning.problem import CropPlanProblem, PlanOptions
 from planning.producers import CropProducer
 from planning.season import WEEKS
+from territory.errors import InputError
 
 logger = logging.getLogger("benchmarks.crop_plan_speed")
 

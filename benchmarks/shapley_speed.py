@@ -5,7 +5,7 @@ Run ``python -m benchmarks.shapley_speed [--territory data/montpellier] [--time-
 
 Plans every coalition of the organisations that order this week (``2^k - 1`` weeks,
 each day with ``--time-limit`` seconds, default
-:func:`logistics.savings_report.default_time_limit`), computes the exact Shapley value,
+:func:`logistics.savings.report.default_time_limit`), computes the exact Shapley value,
 the two reference rules and the core checks, then -- at no extra planning cost, on the
 cached coalition costs -- the permutation-sampled Shapley value with ``--samples``
 permutations, to show its error against the exact one.  ``--split ORG`` first hands
@@ -24,17 +24,17 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from logistics.cost_sharing import CachedGame, shapley_sampled
-from logistics.model import Organisation, Territory
-from logistics.savings_report import (
+from logistics.plan.travel import territory_travel_times
+from logistics.plan.week import PlanOptions
+from logistics.savings.cost_sharing import CachedGame, shapley_sampled
+from logistics.savings.report import (
     default_time_limit,
     savings_analysis,
     savings_players,
     write_savings_report,
 )
-from logistics.territory import load_territory
-from logistics.travel import territory_travel_times
-from logistics.week_plan import PlanOptions
+from territory.model import Organisation, Territory
+from territory.reader import load_territory
 
 
 def split_organisation(territory: Territory, org_id: str) -> Territory:

@@ -9,7 +9,6 @@
 Data © OpenStreetMap contributors (ODbL 1.0): keep the attribution with anything derived.
 """
 
-from geo.errors import FoodHubError, InfeasibleError, InputError, Problem, SolverError
 from geo.matrix import (
     OffNetworkWarning,
     TravelMatrices,
@@ -25,16 +24,11 @@ from geo.travel import OsmTravelTimes, StraightLineTravelTimes, TravelTimes
 
 __all__ = [
     "PROFILES",
-    "FoodHubError",
-    "InfeasibleError",
-    "InputError",
     "NetworkInfo",
     "OffNetworkWarning",
     "OsmTravelTimes",
-    "Problem",
     "RoadNetwork",
     "Snapped",
-    "SolverError",
     "StraightLineTravelTimes",
     "TravelMatrices",
     "TravelTimes",

@@ -37,7 +37,6 @@ from scipy.sparse.csgraph import dijkstra
 
 from geo.cache import cache_key, read_entry, resolve_cache_dir, write_entry
 from geo.distance import great_circle_m
-from geo.errors import InputError, Problem
 from geo.network import (
     DISTANCE_RESOLUTION_M,
     DURATION_RESOLUTION_S,
@@ -47,6 +46,7 @@ from geo.network import (
 )
 from geo.profiles import BIKE_SPEED_KMH
 from geo.snapping import as_points, snap_points
+from territory.errors import InputError, Problem
 
 __all__ = [
     "MATRIX_CODE_VERSION",

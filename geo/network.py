@@ -36,9 +36,9 @@ from numpy.typing import NDArray
 from scipy.sparse.csgraph import connected_components
 
 from geo.cache import cache_key, read_entry, resolve_cache_dir, write_entry
-from geo.errors import InputError, Problem
 from geo.osm import Segments, check_osm_path, read_segments
 from geo.profiles import PROFILES, edge_speeds_kmh
+from territory.errors import InputError, Problem
 
 __all__ = [
     "DISTANCE_RESOLUTION_M",

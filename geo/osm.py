@@ -19,8 +19,8 @@ import osmium
 from numpy.typing import NDArray
 
 from geo.distance import great_circle_m
-from geo.errors import InputError, Problem
 from geo.profiles import edge_speeds_kmh, is_usable, travel_directions
+from territory.errors import InputError, Problem
 
 __all__ = ["SUPPORTED_SUFFIXES", "Segments", "check_osm_path", "read_segments"]
 
@@ -62,7 +62,7 @@ class Segments:
 
 
 def check_osm_path(path: Path) -> None:
-    """Raise :class:`~geo.errors.InputError` unless ``path`` is an existing OSM file.
+    """Raise :class:`~territory.errors.InputError` unless ``path`` is an existing OSM file.
 
     Parameters
     ----------

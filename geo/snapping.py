@@ -11,8 +11,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 
 from geo.distance import great_circle_m, local_xy_m
-from geo.errors import InputError, Problem
 from geo.network import RoadNetwork
+from territory.errors import InputError, Problem
 
 __all__ = ["Snapped", "as_points", "snap_points"]
 

@@ -1,45 +1,40 @@
-"""Pooled logistics: domain model, scenario loading, allocation, week planning, routing."""
+"""Pooled logistics, one sub-package per stage; the main verbs are exported here.
 
-from logistics.model import (
-    WEEKDAYS,
-    DriverRules,
-    Hub,
-    IsoWeek,
-    Offer,
-    OrderLine,
-    Organisation,
-    Producer,
-    Product,
-    ServiceSettings,
-    StockLot,
-    Territory,
-    TimeWindow,
-    Vehicle,
-    Venue,
-    Weekday,
-    Zone,
-)
-from logistics.territory import ValidationReport, load_territory, validate_territory
+=================  ==============================================================
+``plan/``          the week: delivery days, day problems, unserved reasons, reach
+``allocation/``    stock and producers' offers shared out under shortage (LP)
+``routing/``       solver-neutral :class:`RoutingProblem`, engines, verify, schedule
+``check/``         the independent checker: plan files replayed against the raw files
+``savings/``       stand-alone model, coalitions, cost-sharing rules, savings report
+``tables/``        the plan files' contract (CSV/JSON), metrics, ``summary.json``
+``outputs/``       driver sheets, map, GeoJSON, terminal tables
+``pipeline``       validate -> allocate -> days -> rounds -> check -> outputs
+=================  ==============================================================
+
+The territory records come from :mod:`territory`; road networks from :mod:`geo`.
+"""
+
+from logistics.allocation import Allocation, allocate
+from logistics.check import CheckReport, Violation, check_plan, check_plan_folder
+from logistics.plan import PlanOptions, WeekPlan, plan_week, territory_travel_times
+from logistics.savings import pooling_comparison, savings_analysis
+from logistics.tables import PlanTables, plan_summary, read_plan_tables, write_plan_tables
 
 __all__ = [
-    "WEEKDAYS",
-    "DriverRules",
-    "Hub",
-    "IsoWeek",
-    "Offer",
-    "OrderLine",
-    "Organisation",
-    "Producer",
-    "Product",
-    "ServiceSettings",
-    "StockLot",
-    "Territory",
-    "TimeWindow",
-    "ValidationReport",
-    "Vehicle",
-    "Venue",
-    "Weekday",
-    "Zone",
-    "load_territory",
-    "validate_territory",
+    "Allocation",
+    "CheckReport",
+    "PlanOptions",
+    "PlanTables",
+    "Violation",
+    "WeekPlan",
+    "allocate",
+    "check_plan",
+    "check_plan_folder",
+    "plan_summary",
+    "plan_week",
+    "pooling_comparison",
+    "read_plan_tables",
+    "savings_analysis",
+    "territory_travel_times",
+    "write_plan_tables",
 ]

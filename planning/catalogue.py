@@ -19,10 +19,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Literal, get_args
 
-from geo.errors import InputError, Problem
-from logistics import _checks as checks
-from logistics.csv_reading import Cells, missing_columns, read_csv
 from planning.season import WEEKS, cycle_week
+from territory import values as checks
+from territory.csv_reading import Cells, missing_columns, read_csv
+from territory.errors import InputError, Problem
 
 __all__ = [
     "LANDS",

@@ -33,12 +33,12 @@ from enum import StrEnum
 
 import numpy as np
 
-from logistics import _checks as checks
-from logistics.model import Territory
 from planning.catalogue import CropCatalogue
 from planning.reference import ReferenceConsumption
 from planning.season import WEEKS, inca3_season, month_of_week
 from planning.survey import SurveyAnswer
+from territory import values as checks
+from territory.model import Territory
 
 __all__ = [
     "DemandOptions",

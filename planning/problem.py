@@ -12,10 +12,10 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Literal
 
-from logistics import _checks as checks
 from planning.catalogue import CropCatalogue, Itinerary
 from planning.demand import ProductDemand
 from planning.producers import CropProducer
+from territory import values as checks
 
 __all__ = ["CropPlanProblem", "PlanOptions"]
 

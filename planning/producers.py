@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from geo.errors import InputError, Problem
-from logistics import _checks as checks
-from logistics.csv_reading import Cells, missing_columns, read_csv
-from logistics.model import Territory
+from territory import values as checks
+from territory.csv_reading import Cells, missing_columns, read_csv
+from territory.errors import InputError, Problem
+from territory.model import Territory
 
 __all__ = ["CropProducer", "load_crop_producers"]
 

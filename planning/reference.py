@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from geo.errors import InputError, Problem
-from logistics import _checks as checks
-from logistics.csv_reading import Cells, missing_columns, read_csv
 from planning.season import SEASONS, Season
+from territory import values as checks
+from territory.csv_reading import Cells, missing_columns, read_csv
+from territory.errors import InputError, Problem
 
 __all__ = ["ReferenceConsumption", "load_reference"]
 

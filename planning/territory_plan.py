@@ -9,7 +9,6 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from logistics.model import Territory
 from planning.catalogue import load_catalogue
 from planning.demand import DemandOptions, estimate_demand
 from planning.mip import solve_crop_plan
@@ -18,6 +17,7 @@ from planning.producers import load_crop_producers
 from planning.reference import load_reference
 from planning.result import CropPlan
 from planning.survey import load_survey
+from territory.model import Territory
 
 __all__ = ["plan_territory", "unplanned_products"]
 

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.db.models import CropPlanRow, ProducerRow
-from geo.errors import InputError, Problem
 from territory.clock import SYSTEM_CLOCK, Clock
+from territory.errors import InputError, Problem
 
 __all__ = ["publish_crop_plan"]
 

@@ -1,10 +1,10 @@
 """Territory folder <-> database: ``foodhub db import`` / ``foodhub db export``.
 
-:func:`import_territory` validates a folder with :func:`logistics.territory.load_territory`
+:func:`import_territory` validates a folder with :func:`territory.reader.load_territory`
 and writes every record; :func:`export_territory` writes a folder back.  The round
 trip is lossless: loading the exported folder gives a territory equal to the imported
 one (record by record, in file order), and extra venue columns are kept.
-:func:`territory_from_db` builds the domain :class:`~logistics.model.Territory` the
+:func:`territory_from_db` builds the domain :class:`~territory.model.Territory` the
 planner needs, with the orders placed through the API.
 """
 
@@ -39,7 +39,7 @@ from api.db.models import (
     VenueRow,
     ZoneRow,
 )
-from logistics.model import (
+from territory.model import (
     DriverRules,
     Hub,
     IsoWeek,
@@ -60,7 +60,7 @@ from logistics.model import (
     format_minutes,
     opening_from_windows,
 )
-from logistics.territory import load_territory
+from territory.reader import load_territory
 
 __all__ = [
     "ImportSummary",

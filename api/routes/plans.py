@@ -389,7 +389,7 @@ def get_rounds_geojson(week: Week, session: ReadSession, _user: Coordinator) -> 
 def get_rounds_csv(
     week: Week, request: Request, session: ReadSession, _user: Coordinator
 ) -> Response:
-    from logistics.plan_files import write_plan_tables
+    from logistics.tables.files import write_plan_tables
 
     plan = _published(session, week, request)
     with tempfile.TemporaryDirectory() as folder:

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-from geo.errors import InputError
-from logistics.model import IsoWeek
+from territory.errors import InputError
+from territory.model import IsoWeek
 
 __all__ = ["Id", "Week"]
 

@@ -403,7 +403,7 @@ _SAVING_KEYS = ("distance_km", "duration_h", "co2_kg", "cost_eur")
 def _savings(summary: dict[str, Any]) -> list[dict[str, Any]] | None:
     """Rows (figure, stand-alone, pooled, saving, %) of the plan's stand-alone comparison.
 
-    ``summary["standalone_comparison"]`` is what :func:`logistics.standalone.pooling_comparison`
+    ``summary["standalone_comparison"]`` is what :func:`logistics.savings.pooling_comparison`
     returns (``foodhub plan --standalone`` writes it); ``None`` when the plan has none.
     """
     comparison = summary.get("standalone_comparison")

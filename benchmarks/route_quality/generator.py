@@ -34,10 +34,10 @@ from pathlib import Path
 
 import numpy as np
 
-from geo.errors import SolverError
 from geo.matrix import OffNetworkWarning, travel_matrices
 from geo.network import load_network
 from logistics.routing import Profile, RoutingProblem, RoutingResult, Stop, VehicleType, solve
+from territory.errors import SolverError
 
 __all__ = ["SCALE_FIELDS", "generate", "run_scale", "scale_report"]
 

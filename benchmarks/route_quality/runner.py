@@ -22,8 +22,8 @@ from pathlib import Path
 
 from benchmarks.route_quality.recost import recost
 from benchmarks.route_quality.sets import BenchmarkSet, Bks, build_problem, fleet_size
-from geo.errors import SolverError
 from logistics.routing import RoutingResult, solve, verify
+from territory.errors import SolverError
 
 __all__ = ["CSV_FIELDS", "run_instance", "run_set", "select_instances"]
 

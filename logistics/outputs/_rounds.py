@@ -15,9 +15,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from geo.errors import InputError, Problem
-from logistics.model import WEEKDAYS, Opening, Territory, TimeWindow
-from logistics.plan_files import PlanTables, RouteStop
+from logistics.tables.files import PlanTables, RouteStop
+from territory.errors import InputError, Problem
+from territory.model import WEEKDAYS, Opening, Territory, TimeWindow
 
 PALETTE: tuple[str, ...] = (
     "#0072B2",

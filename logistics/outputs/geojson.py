@@ -21,9 +21,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-from logistics.model import Territory
 from logistics.outputs import _rounds
-from logistics.plan_files import PlanTables, RouteStop
+from logistics.tables.files import PlanTables, RouteStop
+from territory.model import Territory
 
 __all__ = ["PathFunction", "PathSource", "routes_geojson", "write_routes_geojson"]
 

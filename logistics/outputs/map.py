@@ -21,10 +21,10 @@ from typing import Any
 import folium
 from branca.element import Figure
 
-from logistics.model import Territory
 from logistics.outputs import _rounds
 from logistics.outputs.i18n import check_lang, format_date, t
-from logistics.plan_files import PlanTables, RouteStop
+from logistics.tables.files import PlanTables, RouteStop
+from territory.model import Territory
 
 __all__ = ["build_map", "write_map"]
 

@@ -41,10 +41,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from logistics.model import Territory, format_minutes
 from logistics.outputs import _rounds
 from logistics.outputs.i18n import check_lang, format_date, t
-from logistics.plan_files import PlanTables, RouteStop
+from logistics.tables.files import PlanTables, RouteStop
+from territory.model import Territory, format_minutes
 
 __all__ = ["sheet_file_name", "write_driver_sheet", "write_driver_sheets"]
 

@@ -11,10 +11,10 @@ from typing import Any
 
 from rich.table import Table
 
-from logistics.model import Territory
 from logistics.outputs import _rounds
 from logistics.outputs.i18n import check_lang, format_short_date, t
-from logistics.plan_files import PlanTables
+from logistics.tables.files import PlanTables
+from territory.model import Territory
 
 __all__ = ["fill_rate", "plan_table", "unserved_table"]
 

@@ -48,7 +48,6 @@ from collections import defaultdict
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from geo.errors import SolverError
 from logistics.routing.problem import MAX_VALUE, RoutingProblem
 from logistics.routing.result import RoutingResult
 from logistics.routing.schedule import (
@@ -57,6 +56,7 @@ from logistics.routing.schedule import (
     assemble_result,
     servable_stops,
 )
+from territory.errors import SolverError
 
 __all__ = ["solve"]
 

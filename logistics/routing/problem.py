@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from geo.errors import InputError, Problem
+from territory.errors import InputError, Problem
 
 __all__ = ["Break", "Profile", "RoutingProblem", "Stop", "VehicleType"]
 

@@ -46,7 +46,6 @@ import numpy as np
 import pyvrp
 from pyvrp.stop import MaxIterations, MaxRuntime
 
-from geo.errors import SolverError
 from logistics.routing.problem import RoutingProblem
 from logistics.routing.result import RoutingResult
 from logistics.routing.schedule import (
@@ -56,6 +55,7 @@ from logistics.routing.schedule import (
     build_route,
     servable_stops,
 )
+from territory.errors import SolverError
 
 __all__ = ["solve"]
 

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from geo.errors import SolverError
 from logistics.routing import ortools_engine, pyvrp_engine
 from logistics.routing.problem import RoutingProblem
 from logistics.routing.result import RoutingResult
+from territory.errors import SolverError
 
 __all__ = ["ENGINES", "solve"]
 

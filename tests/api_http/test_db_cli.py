@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from api.cli import app
 from api.db import open_database, upgrade_database
 from api.db.territory_io import export_territory, import_territory
 from api.settings import DEV_SECRET, load_settings
-from geo.errors import InputError
-from logistics.territory import load_territory
+from cli.app import app
+from territory.errors import InputError
+from territory.reader import load_territory
 from tests.api_http.conftest import VILLEURBANNE, territory_copy
 
 

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
 from benchmarks.route_quality.conventions import arc_matrix, solver_matrices
 from benchmarks.route_quality.instance import Instance, read_solomon, read_solution, read_vrplib
 from benchmarks.route_quality.recost import recost
 from benchmarks.route_quality.report import compare_engines, gap_table
 from benchmarks.route_quality.sets import SETS, build_problem
+from cli.app import app
 from logistics.routing import verify
 from logistics.routing.schedule import RawRoute, assemble_result
 

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 import geo.matrix
 from geo.distance import great_circle_m
-from geo.errors import InputError
 from geo.matrix import OffNetworkWarning, network_matrices, travel_matrices
 from geo.network import DISTANCE_RESOLUTION_M, DURATION_RESOLUTION_S, RoadNetwork, load_network
+from territory.errors import InputError
 from tests.geo.conftest import GRID_NODES, node_of
 
 

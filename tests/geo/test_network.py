@@ -12,9 +12,9 @@ import osmium
 import pytest
 
 import geo.network
-from geo.errors import InputError
 from geo.network import RoadNetwork, load_network, network_from_place, network_info
 from geo.osm import read_segments
+from territory.errors import InputError
 from tests.geo.conftest import GRID_NODES, GRID_WAYS, MONTPELLIER, node_of, osm_xml
 
 

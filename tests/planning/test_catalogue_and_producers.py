@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from geo.errors import InputError
-from logistics.territory import load_territory
 from planning.catalogue import default_catalogue_folder, load_catalogue
 from planning.producers import load_crop_producers
+from territory.errors import InputError
+from territory.reader import load_territory
 from tests.planning.instances import lettuce
 from tests.territory_factory import territory_files, write_territory
 

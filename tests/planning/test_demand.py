@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from geo.errors import InputError
-from logistics.territory import load_territory
 from planning.catalogue import CropCatalogue, CropProduct
 from planning.demand import DemandSource, estimate_demand, pooled_trend
 from planning.reference import ReferenceConsumption, load_reference
 from planning.survey import SurveyAnswer, load_survey
+from territory.errors import InputError
+from territory.reader import load_territory
 from tests.planning.instances import lettuce
 from tests.territory_factory import territory_files, write_territory
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from api.cli import app
+from cli.app import app
 from planning.mip import solve_crop_plan
 from planning.outputs import write_crop_plan
 from tests.planning.instances import one_crop_problem

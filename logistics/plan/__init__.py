@@ -1,0 +1,63 @@
+"""The week: delivery days, one routing problem per day, unserved reasons, reach, travel.
+
+:func:`plan_week` is the stage's verb; each day is a :class:`DayProblem` built by
+:func:`build_day_problem` and solved by :mod:`logistics.routing`.
+"""
+
+from logistics.plan.day_problem import (
+    COST_UNITS_PER_EUR,
+    DayProblem,
+    DayWork,
+    StopContent,
+    build_day_problem,
+    plan_rows,
+)
+from logistics.plan.delivery_days import (
+    VenueNeed,
+    assign_delivery_days,
+)
+from logistics.plan.reach import (
+    MAX_OFF_NETWORK_M,
+    unreachable_sites,
+)
+from logistics.plan.travel import (
+    STRAIGHT_LINE_SPEED_KMH,
+    territory_travel_times,
+    travel_source,
+)
+from logistics.plan.unserved_reasons import (
+    explain_unserved,
+)
+from logistics.plan.week import (
+    DayOutcome,
+    MissedPickup,
+    PlanOptions,
+    WeekPlan,
+    plan_week,
+    week_days,
+    week_demands,
+)
+
+__all__ = [
+    "COST_UNITS_PER_EUR",
+    "MAX_OFF_NETWORK_M",
+    "STRAIGHT_LINE_SPEED_KMH",
+    "DayOutcome",
+    "DayProblem",
+    "DayWork",
+    "MissedPickup",
+    "PlanOptions",
+    "StopContent",
+    "VenueNeed",
+    "WeekPlan",
+    "assign_delivery_days",
+    "build_day_problem",
+    "explain_unserved",
+    "plan_rows",
+    "plan_week",
+    "territory_travel_times",
+    "travel_source",
+    "unreachable_sites",
+    "week_days",
+    "week_demands",
+]

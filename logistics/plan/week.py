@@ -1,0 +1,453 @@
+"""The week's pooled plan: delivery days, stock allocation, then one routing problem per day.
+
+Pipeline (``foodhub plan``)::
+
+    orders of the week --pool per venue--> loads
+      -> delivery days per venue, balanced over the fleet   (logistics.plan.delivery_days)
+      -> order lines split over a venue's deliveries (perishables evenly, the rest first)
+      -> allocation of stock lots and producer offers        (logistics.allocation.allocate)
+      -> per day: routing problem -> engines -> checker      (logistics.plan.day_problem, routing)
+      -> plan tables + unserved lines with reasons
+
+Every routed day is verified by :func:`logistics.routing.verify`; the caller also
+runs the independent file-level checker (:mod:`logistics.check.plan`) on what is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from geo.matrix import OffNetworkWarning, TravelMatrices
+from geo.travel import TravelTimes
+from logistics.allocation.allocate import AllocatedLine, Allocation, Demand, allocate
+from logistics.load import Load, load_of
+from logistics.plan.day_problem import DayProblem, DayWork, build_day_problem, plan_rows
+from logistics.plan.delivery_days import VenueNeed, assign_delivery_days
+from logistics.plan.unserved_reasons import explain_unserved
+from logistics.routing import RoutingResult, solve
+from logistics.tables.files import DeliveryLine, PickupLine, PlanTables, RouteStop, UnservedLine
+from territory.errors import InputError, Problem
+from territory.model import WEEKDAYS, IsoWeek, Territory, Vehicle, weekday_of
+
+__all__ = [
+    "DayOutcome",
+    "MissedPickup",
+    "PlanOptions",
+    "WeekPlan",
+    "plan_week",
+    "week_days",
+    "week_demands",
+]
+
+logger = logging.getLogger(__name__)
+
+PERISHABLE_DAYS = 7
+"""Products keeping at most this many days are split evenly over a venue's deliveries."""
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """How to plan.
+
+    Parameters
+    ----------
+    engine
+        ``auto`` (PyVRP and OR-Tools in parallel, best verified plan), ``pyvrp`` or ``ortools``.
+    time_limit_s
+        Solver time per day, seconds.
+    seed
+        Random seed of the engines.
+    max_iterations
+        Iteration limit per day (with a seed: a reproducible run), or ``None``.
+    min_remaining_days
+        Shelf life a delivered product must still have, days.
+    long_days
+        Let drivers work up to ``max_shift_h`` with a break, instead of keeping their
+        days within ``break_after_h`` (no break needed).
+    """
+
+    engine: str = "auto"
+    time_limit_s: float = 5.0
+    seed: int = 0
+    max_iterations: int | None = None
+    min_remaining_days: int = 1
+    long_days: bool = False
+
+
+@dataclass(frozen=True)
+class DayOutcome:
+    """How one day's routing went."""
+
+    day: date
+    stops: int
+    engine: str
+    feasible: bool
+    runtime_s: float
+    violations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WeekPlan:
+    """A week's plan: the tables, the allocation and how each day was solved."""
+
+    week: IsoWeek
+    tables: PlanTables
+    allocation: Allocation
+    days: tuple[DayOutcome, ...]
+    approximated_sites: tuple[str, ...] = field(default=())
+    missed_pickups: tuple[MissedPickup, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class MissedPickup:
+    """Offered produce that no round could collect; what it was meant for goes unserved."""
+
+    producer_id: str
+    product_id: str
+    day: date
+    quantity: int
+    reason: str
+
+
+class _Outcomes:
+    """What a week's days could not do: unserved order lines and missed farm pickups."""
+
+    def __init__(self) -> None:
+        self.unserved: list[UnservedLine] = []
+        self.missed: list[MissedPickup] = []
+        self._missed_left: dict[tuple[str, str, date], int] = defaultdict(int)
+        self._missed_reason: dict[tuple[str, str, date], str] = {}
+
+    def fail(
+        self,
+        day: date,
+        site_id: str,
+        site_kind: str,
+        lines: Sequence[tuple[str, int, str]],
+        reason: str,
+    ) -> None:
+        """Record lines of a stop that cannot be served (a venue) or collected (a farm)."""
+        for product_id, quantity, replaces in lines:
+            if site_kind == "venue":
+                self.unserved.append(
+                    UnservedLine(site_id, replaces or product_id, quantity, reason)
+                )
+            else:
+                logger.warning("pickup at %s on %s not routed: %s", site_id, day, reason)
+                self.missed.append(MissedPickup(site_id, product_id, day, quantity, reason))
+                self._missed_left[(site_id, product_id, day)] += quantity
+                self._missed_reason[(site_id, product_id, day)] = reason
+
+    def deliverable(self, line: AllocatedLine) -> int:
+        """Units of an allocated line still deliverable once missed pickups are taken out."""
+        quantity = line.allocated
+        for source in line.sources:
+            if source.kind != "offer" or source.pickup_day is None:
+                continue
+            key = (source.ref, line.product_id, source.pickup_day)
+            cut = min(source.quantity, self._missed_left.get(key, 0), quantity)
+            if cut > 0:
+                self._missed_left[key] -= cut
+                quantity -= cut
+                self.unserved.append(
+                    UnservedLine(
+                        line.venue_id,
+                        line.substitute_for or line.product_id,
+                        cut,
+                        f"the produce was to be collected at {source.ref} on"
+                        f" {source.pickup_day.strftime('%A')}, and no round could collect it"
+                        f" ({self._missed_reason[key]})",
+                    )
+                )
+        return quantity
+
+
+def week_days(week: IsoWeek) -> dict[str, date]:
+    """``mon`` .. ``sun`` -> date of that ISO week."""
+    return {
+        name: date.fromisocalendar(week.year, week.week, i + 1) for i, name in enumerate(WEEKDAYS)
+    }
+
+
+def _split_quantity(quantity: int, parts: int) -> list[int]:
+    base, extra = divmod(quantity, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
+def _fleet_capacity(vehicles: Sequence[Vehicle], day: date) -> Load:
+    total = Load()
+    for v in vehicles:
+        if weekday_of(day) in v.days:
+            total = total + Load(
+                *(
+                    round(x * 1000 * v.max_trips)
+                    for x in (v.capacity_kg, v.capacity_l, v.chilled_l, v.frozen_l)
+                )
+            )
+    return total
+
+
+def site_matrices(
+    territory: Territory, travel: Mapping[str, TravelTimes], profiles: Sequence[str]
+) -> tuple[dict[str, TravelMatrices], dict[str, int], tuple[str, ...]]:
+    """Travel matrices over every site of the territory, per profile.
+
+    Returns the matrices, the row of each site id, and the ids of sites whose travel
+    times are approximated because they lie off the road network (logged, not raised).
+    """
+    hub = territory.hub
+    ids = [hub.id, *(v.id for v in territory.venues), *(p.id for p in territory.producers)]
+    points = [(hub.lon, hub.lat), *((v.lon, v.lat) for v in territory.venues)]
+    points += [(p.lon, p.lat) for p in territory.producers]
+    matrices: dict[str, TravelMatrices] = {}
+    approximated: set[str] = set()
+    for profile in profiles:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", OffNetworkWarning)
+            matrices[profile] = travel[profile].matrices(points, labels=ids)
+        for warning in caught:
+            logger.warning("%s network: %s", profile, warning.message)
+        approximated |= {ids[i] for i in matrices[profile].approximated}
+    return matrices, {site: i for i, site in enumerate(ids)}, tuple(sorted(approximated))
+
+
+def week_demands(
+    territory: Territory, week: IsoWeek, vehicles: Sequence[Vehicle]
+) -> tuple[list[Demand], list[UnservedLine]]:
+    """Choose delivery days and split each venue's order lines over them.
+
+    Returns the dated demand lines and the order lines that no day can take (with reasons).
+    """
+    days = week_days(week)
+    ordered: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for line in territory.orders_for(week):
+        ordered[line.venue_id][line.product_id] += line.quantity
+    hub_open = set(territory.hub.opening) or set(WEEKDAYS)
+    capacity = {
+        days[name]: _fleet_capacity(vehicles, days[name])
+        for name in WEEKDAYS
+        if name in hub_open and any(name in v.days for v in vehicles)
+    }
+    needs = []
+    for venue_id, lines in sorted(ordered.items()):
+        venue = territory.venues_by_id[venue_id]
+        load = Load()
+        for product_id, quantity in lines.items():
+            p = territory.products_by_id[product_id]
+            load = load + load_of(p.unit_kg, p.unit_l, p.temperature, quantity)
+        allowed = tuple(days[d] for d in venue.delivery_days)
+        needs.append(VenueNeed(venue_id, allowed, venue.deliveries_per_week, load))
+    chosen = assign_delivery_days(needs, capacity)
+    demands: list[Demand] = []
+    unserved: list[UnservedLine] = []
+    for venue_id, lines in sorted(ordered.items()):
+        venue_days = chosen[venue_id]
+        if not venue_days:
+            venue = territory.venues_by_id[venue_id]
+            reason = (
+                f"no delivery possible on its delivery days ({';'.join(venue.delivery_days)}):"
+                " the hub is closed or no vehicle works then"
+            )
+            unserved += [UnservedLine(venue_id, p, q, reason) for p, q in sorted(lines.items())]
+            continue
+        for product_id, quantity in sorted(lines.items()):
+            product = territory.products_by_id[product_id]
+            if len(venue_days) > 1 and product.shelf_life_days <= PERISHABLE_DAYS:
+                parts = _split_quantity(quantity, len(venue_days))
+            else:
+                parts = [quantity] + [0] * (len(venue_days) - 1)
+            demands += [
+                Demand(venue_id, product_id, d, q)
+                for d, q in zip(venue_days, parts, strict=True)
+                if q > 0
+            ]
+    return demands, unserved
+
+
+def plan_week(
+    territory: Territory,
+    travel: Mapping[str, TravelTimes],
+    *,
+    week: IsoWeek | None = None,
+    options: PlanOptions | None = None,
+    vehicles: Sequence[Vehicle] | None = None,
+    venue_ids: set[str] | None = None,
+    progress: Progress | None = None,
+) -> WeekPlan:
+    """Plan the week's pooled rounds.
+
+    Parameters
+    ----------
+    territory
+        The territory.
+    travel
+        Travel times per profile (``drive``, and ``bike`` when the fleet has bikes).
+    week
+        The ISO week; default the one in ``hub.toml``.
+    options
+        Engine, time limit, seed, iteration limit.
+    vehicles, venue_ids
+        Restrict the fleet and the venues served (the stand-alone comparison uses them);
+        default the whole territory.
+    progress
+        Called with a short message after each step (the CLI advances a bar).
+
+    Returns
+    -------
+    WeekPlan
+        Unserved order quantities carry a reason; nothing is silently dropped.
+
+    Raises
+    ------
+    InputError
+        When no week is given and ``hub.toml`` names none.
+    """
+    options = options or PlanOptions()
+    week = week or territory.week
+    if week is None:
+        raise InputError(
+            [
+                Problem(
+                    "hub.toml",
+                    'no week to plan: set week = "2026-W49" or pass --week',
+                    column="week",
+                )
+            ]
+        )
+    fleet = list(territory.vehicles if vehicles is None else vehicles)
+    if venue_ids is not None:
+        territory = _only_venues(territory, venue_ids)
+    report = progress or (lambda _message: None)
+    demands, unserved = week_demands(territory, week, fleet)
+    allocation = allocate(territory, demands, min_remaining_days=options.min_remaining_days)
+    report(f"allocated stock and offers ({allocation.status.name.lower()})")
+    outcomes = _Outcomes()
+    outcomes.unserved += unserved
+    for line in allocation.lines:
+        if line.shortfall > 0:
+            outcomes.unserved.append(
+                UnservedLine(line.venue_id, line.product_id, line.shortfall, line.reason)
+            )
+    profiles = sorted({"drive"} | {v.profile for v in fleet})
+    matrices, site_index, approximated = site_matrices(territory, travel, profiles)
+    lines_by_day: dict[date, list[AllocatedLine]] = defaultdict(list)
+    for line in allocation.lines:
+        if line.allocated > 0:
+            lines_by_day[line.day].append(line)
+    pickups_by_day: dict[date, list[tuple[str, str, int, str]]] = defaultdict(list)
+    for pickup in allocation.pickups:
+        pickups_by_day[pickup.pickup_day].append(
+            (pickup.producer_id, pickup.product_id, pickup.quantity, "")
+        )
+    routes: list[RouteStop] = []
+    deliveries: list[DeliveryLine] = []
+    pickups: list[PickupLine] = []
+    days: list[DayOutcome] = []
+    for day in sorted(week_days(week).values()):
+        day_deliveries = []
+        for line in lines_by_day.get(day, []):
+            quantity = outcomes.deliverable(line)
+            if quantity > 0:
+                day_deliveries.append(
+                    (line.venue_id, line.product_id, quantity, line.substitute_for or "")
+                )
+        if not day_deliveries and not pickups_by_day.get(day):
+            continue
+        day_problem = build_day_problem(
+            territory,
+            DayWork(day, tuple(day_deliveries), tuple(pickups_by_day.get(day, []))),
+            fleet,
+            matrices,
+            site_index,
+            long_days=options.long_days,
+        )
+        for rejected in day_problem.rejected:
+            outcomes.fail(
+                day, rejected.site_id, rejected.site_kind, rejected.lines, rejected.reason
+            )
+        if day_problem.problem is None:
+            continue
+        result = solve(
+            day_problem.problem,
+            engine=options.engine,
+            time_limit_s=options.time_limit_s,
+            seed=options.seed,
+            max_iterations=options.max_iterations,
+        )
+        _collect(territory, day_problem, result, routes, deliveries, pickups, outcomes)
+        days.append(
+            DayOutcome(
+                day,
+                len(day_problem.problem.stops),
+                result.engine,
+                result.feasible,
+                result.runtime_s,
+                tuple(str(v) for v in result.violations),
+            )
+        )
+        report(f"planned {day.isoformat()}: {len(result.routes)} rounds, engine {result.engine}")
+    tables = PlanTables(
+        tuple(routes), tuple(deliveries), tuple(pickups), tuple(_merge_unserved(outcomes.unserved))
+    )
+    return WeekPlan(week, tables, allocation, tuple(days), approximated, tuple(outcomes.missed))
+
+
+def _collect(
+    territory: Territory,
+    day_problem: DayProblem,
+    result: RoutingResult,
+    routes: list[RouteStop],
+    deliveries: list[DeliveryLine],
+    pickups: list[PickupLine],
+    outcomes: _Outcomes,
+) -> None:
+    """Add a day's solved rounds to the week's tables (only a verified result is used)."""
+    day = day_problem.day
+    if not result.feasible:
+        logger.error(
+            "%s: no plan passed the checker (%s); the day's stops are reported unserved",
+            day,
+            "; ".join(str(v) for v in result.violations[:3]),
+        )
+        for content in day_problem.contents:
+            outcomes.fail(
+                day,
+                content.site_id,
+                content.site_kind,
+                content.lines,
+                "no valid round could be built that day",
+            )
+        return
+    day_routes, day_deliveries, day_pickups = plan_rows(territory, day_problem, result)
+    routes += day_routes
+    deliveries += day_deliveries
+    pickups += day_pickups
+    for stop_index in result.unserved:
+        content = day_problem.contents[stop_index]
+        outcomes.fail(
+            day,
+            content.site_id,
+            content.site_kind,
+            content.lines,
+            explain_unserved(day_problem, result, stop_index),
+        )
+
+
+def _merge_unserved(lines: Sequence[UnservedLine]) -> list[UnservedLine]:
+    """One line per venue, product and reason."""
+    totals: dict[tuple[str, str, str], int] = defaultdict(int)
+    for line in lines:
+        totals[(line.venue_id, line.product_id, line.reason)] += line.quantity
+    return [UnservedLine(v, p, q, r) for (v, p, r), q in sorted(totals.items())]
+
+
+def _only_venues(territory: Territory, venue_ids: set[str]) -> Territory:
+    """The territory with only these venues' orders (for stand-alone planning)."""
+    return replace(territory, orders=tuple(o for o in territory.orders if o.venue_id in venue_ids))
