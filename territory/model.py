@@ -21,6 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal, TypeVar, cast, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shapely.geometry import MultiPolygon, Point, Polygon
 
@@ -44,6 +45,8 @@ __all__ = [
     "Product",
     "Profile",
     "ServiceSettings",
+    "Site",
+    "SiteKind",
     "StockLot",
     "Temperature",
     "Territory",
@@ -798,6 +801,35 @@ def _by_key(items: Iterable[_T], key: str) -> Mapping[str, _T]:
     return MappingProxyType({cast(str, getattr(item, key)): item for item in items})
 
 
+SiteKind = Literal["hub", "venue", "producer"]
+
+
+@dataclass(frozen=True)
+class Site:
+    """A place a round may stop at: the hub, a venue or a producer (:attr:`Territory.sites`).
+
+    Parameters
+    ----------
+    id, kind, name
+        The record's id, what it is (``hub``/``venue``/``producer``) and its name.
+    lon, lat
+        Position, degrees (EPSG:4326).
+    opening
+        When it can be visited.
+    address, contact
+        Postal address and contact (a producer's: its organisation's), optional.
+    """
+
+    id: str
+    kind: SiteKind
+    name: str
+    lon: float
+    lat: float
+    opening: Opening
+    address: str | None = None
+    contact: str | None = None
+
+
 @dataclass(frozen=True)
 class Territory:
     """Everything the hub plans with; the root of the domain model.
@@ -939,6 +971,38 @@ class Territory:
         if self.hub.week is not None:
             return self.hub.week
         return max((line.week for line in self.orders), default=None)
+
+    @cached_property
+    def sites(self) -> Mapping[str, Site]:
+        """Hub, venues and producers by id, in that order (the order of travel matrices)."""
+        hub = self.hub
+        sites = {hub.id: Site(hub.id, "hub", hub.name, hub.lon, hub.lat, hub.opening, hub.address)}
+        for venue in self.venues:
+            sites[venue.id] = Site(
+                venue.id, "venue", venue.name, venue.lon, venue.lat, venue.opening,
+                venue.address, venue.contact,
+            )  # fmt: skip
+        for producer in self.producers:
+            organisation = self.organisations_by_id.get(producer.organisation_id or "")
+            sites[producer.id] = Site(
+                producer.id, "producer", producer.name, producer.lon, producer.lat,
+                producer.opening, producer.address,
+                organisation.contact if organisation is not None else None,
+            )  # fmt: skip
+        return MappingProxyType(sites)
+
+    @cached_property
+    def site_index(self) -> Mapping[str, int]:
+        """Position of each site in :attr:`sites` (its row in a territory's travel matrices)."""
+        return MappingProxyType({site_id: i for i, site_id in enumerate(self.sites)})
+
+    @property
+    def tzinfo(self) -> ZoneInfo | None:
+        """The hub's time zone, or ``None`` when this system does not know its name."""
+        try:
+            return ZoneInfo(self.hub.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
 
     def orders_for(self, week: IsoWeek | None = None) -> tuple[OrderLine, ...]:
         """Order lines of a week (default: :attr:`week`)."""

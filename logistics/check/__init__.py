@@ -1,8 +1,5 @@
 """The independent checker: plan files replayed against the raw territory (:func:`check_plan`)."""
 
-from logistics.check.context import (
-    Site,
-)
 from logistics.check.lines import (
     check_coverage,
     check_line_references,
@@ -23,7 +20,6 @@ from logistics.check.rounds import (
 __all__ = [
     "KINDS",
     "CheckReport",
-    "Site",
     "Violation",
     "check_coverage",
     "check_line_references",

@@ -11,16 +11,16 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from numpy.typing import NDArray
 
 from logistics.load import Load, load_of
 from logistics.tables.files import DeliveryLine, PickupLine, PlanTables, RouteStop
-from territory.model import WEEKDAYS, IsoWeek, Opening, Territory
+from territory.model import WEEKDAYS, IsoWeek, Site, Territory
 
-__all__ = ["KINDS", "Site", "Violation"]
+__all__ = ["KINDS", "Violation"]
 
 KINDS: tuple[str, ...] = (
     "reference",
@@ -88,19 +88,6 @@ class Violation:
             raise ValueError(f"unknown violation kind {self.kind!r}")
 
 
-@dataclass(frozen=True)
-class Site:
-    """A place a route row may name: the hub, a venue or a producer."""
-
-    id: str
-    name: str
-    kind: str
-    lon: float
-    lat: float
-    index: int
-    opening: Opening
-
-
 def day_label(day: date) -> str:
     """``Tue 2026-12-01``."""
     return f"{WEEKDAYS[day.weekday()].capitalize()} {day.isoformat()}"
@@ -149,7 +136,8 @@ class Context:
     tables: PlanTables
     week: IsoWeek | None
     matrices: Mapping[str, tuple[NDArray[np.int64], NDArray[np.int64]]]
-    sites: dict[str, Site]
+    sites: Mapping[str, Site]
+    site_index: Mapping[str, int]
     timezone: ZoneInfo | None
     out: list[Violation] = field(default_factory=list)
     delivery_by_stop: dict[StopKey, list[tuple[int, DeliveryLine]]] = field(
@@ -207,32 +195,3 @@ class Context:
                 product.unit_kg, product.unit_l, product.temperature, line.quantity
             )
         return total
-
-
-def build_sites(territory: Territory) -> dict[str, Site]:
-    """Hub, venues and producers by id, each with its matrix index."""
-    hub = territory.hub
-    sites = {hub.id: Site(hub.id, hub.name, "hub", hub.lon, hub.lat, 0, hub.opening)}
-    for venue in territory.venues:
-        sites[venue.id] = Site(
-            venue.id, venue.name, "venue", venue.lon, venue.lat, len(sites), venue.opening
-        )
-    for producer in territory.producers:
-        sites[producer.id] = Site(
-            producer.id,
-            producer.name,
-            "producer",
-            producer.lon,
-            producer.lat,
-            len(sites),
-            producer.opening,
-        )
-    return sites
-
-
-def timezone_of(territory: Territory) -> ZoneInfo | None:
-    """The hub's time zone, or ``None`` when the name is unknown (times then read as given)."""
-    try:
-        return ZoneInfo(territory.hub.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None

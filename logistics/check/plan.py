@@ -104,16 +104,13 @@ from geo.travel import TravelTimes
 from logistics.check.context import (
     KINDS,
     Context,
-    Site,
     Violation,
-    build_sites,
-    timezone_of,
 )
 from logistics.check.lines import check_coverage, check_line_references, check_offers
 from logistics.check.rounds import check_vehicle_day
 from logistics.tables.files import PlanTables, RouteStop, read_plan_tables
 from territory.errors import InputError, Problem
-from territory.model import IsoWeek, Territory
+from territory.model import IsoWeek, Site, Territory
 
 __all__ = [
     "KINDS",
@@ -211,14 +208,15 @@ def check_plan(
     ValueError
         If ``travel`` lacks a profile used by a vehicle in the routes.
     """
-    sites = build_sites(territory)
+    sites = territory.sites
     ctx = Context(
         territory=territory,
         tables=tables,
         week=week or territory.week,
         matrices=_matrices(territory, tables, travel, sites),
         sites=sites,
-        timezone=timezone_of(territory),
+        site_index=territory.site_index,
+        timezone=territory.tzinfo,
     )
     days: dict[tuple[date, str], list[tuple[int, RouteStop]]] = defaultdict(list)
     for row, stop in enumerate(tables.routes, start=2):

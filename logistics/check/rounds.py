@@ -215,7 +215,7 @@ def _travel(vd: _Day, vehicle: Vehicle) -> None:
         if stop.action == "break":
             drive_s, drive_m = 0, 0
         else:
-            i, j = ctx.sites[before.site_id].index, ctx.sites[stop.site_id].index
+            i, j = ctx.site_index[before.site_id], ctx.site_index[stop.site_id]
             drive_s, drive_m = int(duration_m[i, j]), int(distance_m[i, j])
         if abs(stop.distance_m - drive_m) > DISTANCE_TOLERANCE_M:
             vd.at(

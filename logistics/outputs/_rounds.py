@@ -13,11 +13,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from logistics.tables.files import PlanTables, RouteStop
 from territory.errors import InputError, Problem
-from territory.model import WEEKDAYS, Opening, Territory, TimeWindow
+from territory.model import WEEKDAYS, Opening, Site, Territory, TimeWindow
 
 PALETTE: tuple[str, ...] = (
     "#0072B2",
@@ -40,20 +39,6 @@ HUB_ACTIONS = frozenset({"start", "reload", "end"})
 
 StopKey = tuple[dt.date, str, int, int]
 """A stop's key in the plan tables: ``(day, vehicle_id, trip, seq)``."""
-
-
-@dataclass(frozen=True)
-class Site:
-    """What the outputs show of a site (hub, venue or producer)."""
-
-    id: str
-    kind: str
-    name: str
-    lon: float
-    lat: float
-    address: str | None = None
-    contact: str | None = None
-    opening: Opening | None = None
 
 
 @dataclass(frozen=True)
@@ -153,45 +138,26 @@ def vehicle_name(territory: Territory, vehicle_id: str) -> str:
 
 
 def site(territory: Territory, site_id: str, kind: str) -> Site:
-    """The site a routes row points at.
+    """The site a routes row points at (``kind`` names it in the error only).
 
     Raises
     ------
     InputError
         When the territory has no such site (the plan and territory do not match).
     """
-    hub = territory.hub
-    if kind == "hub" or site_id == hub.id:
-        return Site(hub.id, "hub", hub.name, hub.lon, hub.lat, hub.address, None, hub.opening)
-    venue = territory.venues_by_id.get(site_id)
-    if venue is not None:
-        return Site(
-            venue.id,
-            "venue",
-            venue.name,
-            venue.lon,
-            venue.lat,
-            venue.address,
-            venue.contact,
-            venue.opening,
+    found = territory.sites.get(site_id)
+    if found is None:
+        raise InputError(
+            [
+                Problem(
+                    "routes.csv",
+                    f"site {site_id} ({kind}) is not in the territory",
+                    None,
+                    "site_id",
+                )
+            ]
         )
-    producer = territory.producers_by_id.get(site_id)
-    if producer is not None:
-        organisation = territory.organisations_by_id.get(producer.organisation_id or "")
-        contact = organisation.contact if organisation is not None else None
-        return Site(
-            producer.id,
-            "producer",
-            producer.name,
-            producer.lon,
-            producer.lat,
-            producer.address,
-            contact,
-            producer.opening,
-        )
-    raise InputError(
-        [Problem("routes.csv", f"site {site_id} ({kind}) is not in the territory", None, "site_id")]
-    )
+    return found
 
 
 def check_sites(territory: Territory, rows: Iterable[RouteStop]) -> None:
@@ -204,14 +170,6 @@ def check_sites(territory: Territory, rows: Iterable[RouteStop]) -> None:
             problems.extend(error.problems)
     if problems:
         raise InputError(problems)
-
-
-def timezone(territory: Territory) -> dt.tzinfo | None:
-    """The hub's time zone, or ``None`` when the system does not know it."""
-    try:
-        return ZoneInfo(territory.hub.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
 
 
 def local(moment: dt.datetime, zone: dt.tzinfo | None) -> dt.datetime:

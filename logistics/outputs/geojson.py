@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from logistics.outputs import _rounds
 from logistics.tables.files import PlanTables, RouteStop
-from territory.model import Territory
+from territory.model import Site, Territory
 
 __all__ = ["PathFunction", "PathSource", "routes_geojson", "write_routes_geojson"]
 
@@ -64,7 +64,7 @@ def _round(value: float) -> float:
     return round(float(value), 6)
 
 
-def _site_point(site: _rounds.Site) -> Point:
+def _site_point(site: Site) -> Point:
     return (site.lon, site.lat)
 
 
@@ -122,7 +122,7 @@ def routes_geojson(
     """
     _rounds.check_sites(territory, tables.routes)
     path = _path_function(paths)
-    zone = _rounds.timezone(territory)
+    zone = territory.tzinfo
     colours = _rounds.vehicle_colours(territory, tables)
     cache: dict[tuple[str, Point, Point], list[Point]] = {}
     lines: list[dict[str, Any]] = []

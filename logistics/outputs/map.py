@@ -188,7 +188,7 @@ def build_map(
     """
     lang = check_lang(lang)
     _rounds.check_sites(territory, tables.routes)
-    zone = _rounds.timezone(territory)
+    zone = territory.tzinfo
     colours = _rounds.vehicle_colours(territory, tables)
     lines = _trip_lines(geojson or {})
     delivered, collected = _rounds.items_by_stop(territory, tables)

@@ -326,7 +326,7 @@ def _story(
     lang: str,
 ) -> list[Flowable]:
     styles = _styles()
-    zone = _rounds.timezone(territory)
+    zone = territory.tzinfo
     sep = _sep(lang)
     vehicle = territory.vehicles_by_id.get(round_.vehicle_id)
     vehicle_name = _rounds.vehicle_name(territory, round_.vehicle_id)

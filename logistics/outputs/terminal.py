@@ -69,7 +69,7 @@ def plan_table(
         arrival at the hub; fill is :func:`fill_rate`.
     """
     lang = check_lang(lang)
-    zone = _rounds.timezone(territory)
+    zone = territory.tzinfo
     delivered, _ = _rounds.items_by_stop(territory, tables)
     rounds = _rounds.rounds(territory, tables)
 
