@@ -33,7 +33,7 @@ import pulp
 from planning.catalogue import CropCatalogue, CropProduct, Itinerary, load_catalogue
 from planning.demand import DemandSource, ProductDemand, availability
 from planning.mip import solve_crop_plan
-from planning.problem import CropPlanProblem, PlanOptions
+from planning.problem import CropPlanOptions, CropPlanProblem
 from planning.producers import CropProducer
 from planning.season import WEEKS
 from territory.errors import InputError
@@ -102,13 +102,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--start-step", type=int, default=1, help="succession step, weeks")
     parser.add_argument(
-        "--fair-share", type=float, default=PlanOptions().fair_share, help="0 disables fairness"
+        "--fair-share", type=float, default=CropPlanOptions().fair_share, help="0 disables fairness"
     )
     args = parser.parse_args()
     if args.producers < 1 or args.itineraries < 1:
         parser.error("--producers and --itineraries must be at least 1")
     try:
-        options = PlanOptions(
+        options = CropPlanOptions(
             time_limit_s=args.time_limit,
             gap_rel=args.gap,
             fair_share=args.fair_share,

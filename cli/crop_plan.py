@@ -11,7 +11,7 @@ from rich.table import Table
 
 from cli.console import Reporter, configure_logging, out_console, print_problems
 from planning.outputs import write_crop_plan
-from planning.problem import PlanOptions
+from planning.problem import CropPlanOptions
 from planning.territory_plan import plan_territory, unplanned_products
 from territory.errors import FoodHubError, InputError, Problem
 from territory.model import Territory
@@ -22,7 +22,7 @@ __all__ = ["crop_plan", "register", "run_crop_plan"]
 logger = logging.getLogger(__name__)
 
 
-def run_crop_plan(territory: Territory, *, season: int, out: Path, options: PlanOptions) -> int:
+def run_crop_plan(territory: Territory, *, season: int, out: Path, options: CropPlanOptions) -> int:
     """Plan, write, print; return the exit code (0 plan found, 1 empty/infeasible/no plan)."""
     reporter = Reporter(f"Crop plan {season}", total=5)
     with reporter.running():
@@ -124,7 +124,7 @@ def crop_plan(
             t,
             season=season,
             out=out,
-            options=PlanOptions(
+            options=CropPlanOptions(
                 time_limit_s=time_limit,
                 gap_rel=gap,
                 min_income=min_income,  # type: ignore[arg-type]

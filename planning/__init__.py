@@ -4,7 +4,7 @@ from planning.catalogue import CropCatalogue, CropProduct, Itinerary, load_catal
 from planning.demand import DemandOptions, DemandSource, ProductDemand, estimate_demand
 from planning.mip import solve_crop_plan
 from planning.outputs import write_crop_plan
-from planning.problem import CropPlanProblem, PlanOptions
+from planning.problem import CropPlanOptions, CropPlanProblem
 from planning.producers import CropProducer, load_crop_producers
 from planning.result import CoverageLimit, CropPlan, PlanStatus, Planting, ProductWeek
 from planning.territory_plan import plan_territory
@@ -13,13 +13,13 @@ __all__ = [
     "CoverageLimit",
     "CropCatalogue",
     "CropPlan",
+    "CropPlanOptions",
     "CropPlanProblem",
     "CropProducer",
     "CropProduct",
     "DemandOptions",
     "DemandSource",
     "Itinerary",
-    "PlanOptions",
     "PlanStatus",
     "Planting",
     "ProductDemand",

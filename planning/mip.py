@@ -40,7 +40,7 @@ from planning.income_rebalance import rebalance_incomes
 from planning.merged_packing import pack_merged_plan
 from planning.mip_model import CropModel, Start, build_model, candidate_starts
 from planning.neighbourhood_search import improve_plan, search_plan
-from planning.problem import CropPlanProblem, PlanOptions
+from planning.problem import CropPlanOptions, CropPlanProblem
 from planning.producer_groups import merge_interchangeable
 from planning.result import CropPlan, PlanStatus, Planting, ProducerOutcome, ProductWeek
 from planning.season import WEEKS
@@ -75,7 +75,7 @@ def _empty(problem: CropPlanProblem) -> list[str]:
 
 
 def _merged_plan(
-    merged: CropModel, opts: PlanOptions, seconds: float, note: Progress
+    merged: CropModel, opts: CropPlanOptions, seconds: float, note: Progress
 ) -> tuple[dict[Start, int], float | None, bool] | None:
     """Plan the merged producers, ``None`` without plan.
 

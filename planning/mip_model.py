@@ -19,7 +19,7 @@ week ``w`` of the 52-week cycle:
   a given number (used to split a plan of merged producers between the real ones).
 
 Objective (kg-equivalent, minimised): shortage + buffer + waste + income lack, weighted by
-:class:`planning.problem.PlanOptions`.
+:class:`planning.problem.CropPlanOptions`.
 """
 
 from __future__ import annotations

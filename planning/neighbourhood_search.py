@@ -32,7 +32,7 @@ import numpy as np
 
 from planning.highs_copy import HighsCopy
 from planning.mip_model import CropModel
-from planning.problem import PlanOptions
+from planning.problem import CropPlanOptions
 from planning.season import WEEKS
 
 __all__ = ["SearchResult", "improve_plan", "search_plan"]
@@ -85,7 +85,7 @@ def _price(copy: HighsCopy, columns: np.ndarray, beds: np.ndarray, deadline: flo
 def search_plan(
     built: CropModel,
     copies: Sequence[HighsCopy],
-    opts: PlanOptions,
+    opts: CropPlanOptions,
     seconds: float,
     gap_rel: float,
     *,
@@ -143,7 +143,7 @@ class _Incumbent:
 def improve_plan(
     built: CropModel,
     copies: Sequence[HighsCopy],
-    opts: PlanOptions,
+    opts: CropPlanOptions,
     beds: list[int],
     objective: float,
     seconds: float,
@@ -182,7 +182,7 @@ def improve_plan(
 def _rounds(
     built: CropModel,
     copy: HighsCopy,
-    opts: PlanOptions,
+    opts: CropPlanOptions,
     shared: _Incumbent,
     deadline: float,
     *,

@@ -17,11 +17,11 @@ from planning.demand import ProductDemand
 from planning.producers import CropProducer
 from territory import values as checks
 
-__all__ = ["CropPlanProblem", "PlanOptions"]
+__all__ = ["CropPlanOptions", "CropPlanProblem"]
 
 
 @dataclass(frozen=True)
-class PlanOptions:
+class CropPlanOptions:
     """Weights and limits of the crop-plan MIP.
 
     Parameters
@@ -78,7 +78,7 @@ class PlanOptions:
     def __post_init__(self) -> None:
         non_negative = checks.at_least(0)
         checks.raise_problems(
-            "PlanOptions",
+            "CropPlanOptions",
             [
                 ("shortage_weight", checks.more_than(0)(self.shortage_weight)),
                 ("buffer_weight", non_negative(self.buffer_weight)),
@@ -118,7 +118,7 @@ class CropPlanProblem:
     producers: tuple[CropProducer, ...]
     catalogue: CropCatalogue
     demand: tuple[ProductDemand, ...]
-    options: PlanOptions = field(default_factory=PlanOptions)
+    options: CropPlanOptions = field(default_factory=CropPlanOptions)
     year: int = 2027
 
     def __post_init__(self) -> None:

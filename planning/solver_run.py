@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pulp
 
 from planning.mip_model import CropModel
-from planning.problem import PlanOptions
+from planning.problem import CropPlanOptions
 from planning.result import PlanStatus
 
 __all__ = ["Outcome", "highs_available", "quiet_stdout", "run_model"]
@@ -82,7 +82,7 @@ def _status(model: pulp.LpProblem) -> Outcome:
     return Outcome(PlanStatus.ERROR, None, None, None)
 
 
-def _solver(opts: PlanOptions, time_limit_s: float, gap_rel: float) -> pulp.LpSolver:
+def _solver(opts: CropPlanOptions, time_limit_s: float, gap_rel: float) -> pulp.LpSolver:
     if highs_available():
         return pulp.HiGHS(
             msg=False,
@@ -96,7 +96,7 @@ def _solver(opts: PlanOptions, time_limit_s: float, gap_rel: float) -> pulp.LpSo
 
 def run_model(
     built: CropModel,
-    opts: PlanOptions,
+    opts: CropPlanOptions,
     seconds: float,
     *,
     gap_rel: float | None = None,

@@ -12,7 +12,7 @@ from pathlib import Path
 from planning.catalogue import load_catalogue
 from planning.demand import DemandOptions, estimate_demand
 from planning.mip import solve_crop_plan
-from planning.problem import CropPlanProblem, PlanOptions
+from planning.problem import CropPlanOptions, CropPlanProblem
 from planning.producers import load_crop_producers
 from planning.reference import load_reference
 from planning.result import CropPlan
@@ -29,7 +29,7 @@ def plan_territory(
     year: int,
     *,
     catalogue_folder: Path | None = None,
-    options: PlanOptions | None = None,
+    options: CropPlanOptions | None = None,
     demand_options: DemandOptions | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[CropPlanProblem, CropPlan]:
@@ -71,7 +71,7 @@ def plan_territory(
         territory, catalogue, year, survey=survey, reference=reference, options=demand_options
     )
     note("demand estimated")
-    problem = CropPlanProblem(producers, catalogue, demand, options or PlanOptions(), year)
+    problem = CropPlanProblem(producers, catalogue, demand, options or CropPlanOptions(), year)
     plan = solve_crop_plan(problem, progress=note)
     return problem, plan
 

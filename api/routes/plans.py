@@ -35,10 +35,10 @@ from api.schemas.common import Id, Week
 from api.schemas.plans import (
     CropPlanPublic,
     CropPlanUpload,
-    Item,
+    ItemPublic,
     JobCreate,
     JobPublic,
-    Load,
+    LoadPublic,
     PlanPublic,
     RoutePublic,
     StepPublic,
@@ -261,13 +261,13 @@ def _published(session: Session, week: str, request: Request) -> _Plan:
 
 def _plan_public(plan: _Plan) -> PlanPublic:
     tables = plan.tables
-    items: dict[tuple[str, str, int], list[Item]] = defaultdict(list)
+    items: dict[tuple[str, str, int], list[ItemPublic]] = defaultdict(list)
     for line in tables["deliveries"]:
         key = (line["day"], line["vehicle_id"], line["seq"])
-        items[key].append(Item(product_id=line["product_id"], quantity=line["quantity"]))
+        items[key].append(ItemPublic(product_id=line["product_id"], quantity=line["quantity"]))
     for line in tables["pickups"]:
         key = (line["day"], line["vehicle_id"], line["seq"])
-        items[key].append(Item(product_id=line["product_id"], quantity=line["quantity"]))
+        items[key].append(ItemPublic(product_id=line["product_id"], quantity=line["quantity"]))
     by_row: dict[int, list[str]] = defaultdict(list)
     for violation in plan.violations:
         if violation.get("row") is not None:
@@ -286,7 +286,7 @@ def _plan_public(plan: _Plan) -> PlanPublic:
                 departure=stop["departure"],
                 distance_m=stop["distance_m"],
                 duration_s=stop["duration_s"],
-                load=Load(
+                load=LoadPublic(
                     kg=stop["load_kg"],
                     l=stop["load_l"],
                     chilled_l=stop["chilled_l"],
@@ -491,11 +491,11 @@ def _venue_view_json(database: Database, cache: PlanCache, plan_id: int, venue_i
 
 def _venue_view(plan: _Plan, venue_id: str) -> VenueDeliveryPublic:
     week = plan.week
-    items: dict[tuple[str, str, int], list[Item]] = defaultdict(list)
+    items: dict[tuple[str, str, int], list[ItemPublic]] = defaultdict(list)
     for line in plan.tables["deliveries"]:
         if line["venue_id"] == venue_id:
             key = (line["day"], line["vehicle_id"], line["seq"])
-            items[key].append(Item(product_id=line["product_id"], quantity=line["quantity"]))
+            items[key].append(ItemPublic(product_id=line["product_id"], quantity=line["quantity"]))
     deliveries = [
         VenueDelivery(
             day=stop["day"],

@@ -84,14 +84,14 @@ class JobPublic(BaseModel):
     finished_at: dt.datetime | None = None
 
 
-class Load(BaseModel):
+class LoadPublic(BaseModel):
     kg: float
     l: float  # noqa: E741 - the unit
     chilled_l: float
     frozen_l: float
 
 
-class Item(BaseModel):
+class ItemPublic(BaseModel):
     product_id: str
     quantity: int
 
@@ -109,8 +109,8 @@ class StepPublic(BaseModel):
     departure: dt.datetime
     distance_m: int = Field(description="From the previous stop.")
     duration_s: int = Field(description="Travel from the previous stop.")
-    load: Load = Field(description="On board after the stop.")
-    items: list[Item] = Field(description="Delivered or picked up here.")
+    load: LoadPublic = Field(description="On board after the stop.")
+    items: list[ItemPublic] = Field(description="Delivered or picked up here.")
     violations: list[str]
 
 
@@ -169,7 +169,7 @@ class VenueDelivery(BaseModel):
     eta: dt.datetime = Field(description="Arrival at the venue.")
     service_start: dt.datetime
     vehicle_id: str
-    items: list[Item]
+    items: list[ItemPublic]
 
 
 class VenueDeliveryPublic(BaseModel):

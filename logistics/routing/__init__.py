@@ -31,7 +31,7 @@ stops taken out are put back wherever they fit (another vehicle, a new trip).
 """
 
 from logistics.routing.problem import Break, Profile, RoutingProblem, Stop, VehicleType
-from logistics.routing.result import Route, RoutingResult, Violation, Visit
+from logistics.routing.result import Route, RouteViolation, RoutingResult, Visit
 from logistics.routing.solve import solve
 from logistics.routing.verify import verify
 
@@ -39,11 +39,11 @@ __all__ = [
     "Break",
     "Profile",
     "Route",
+    "RouteViolation",
     "RoutingProblem",
     "RoutingResult",
     "Stop",
     "VehicleType",
-    "Violation",
     "Visit",
     "solve",
     "verify",

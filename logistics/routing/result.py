@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["VISIT_KINDS", "Route", "RoutingResult", "Violation", "Visit"]
+__all__ = ["VISIT_KINDS", "Route", "RouteViolation", "RoutingResult", "Visit"]
 
 VISIT_KINDS = frozenset({"start", "stop", "reload", "break", "end"})
 
@@ -74,7 +74,7 @@ class Route:
 
 
 @dataclass(frozen=True)
-class Violation:
+class RouteViolation:
     """One broken rule, as a sentence a coordinator can read."""
 
     message: str

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from logistics.routing.problem import RoutingProblem
-from logistics.routing.result import VISIT_KINDS, Route, RoutingResult, Violation
+from logistics.routing.result import VISIT_KINDS, Route, RouteViolation, RoutingResult
 
 __all__ = ["verify", "verify_route"]
 
@@ -27,15 +27,15 @@ def _vehicle(problem: RoutingProblem, route: Route) -> str:
     return f"vehicle {name} #{route.vehicle_index}"
 
 
-def _check_route(problem: RoutingProblem, r: int, route: Route) -> tuple[list[Violation], int]:
+def _check_route(problem: RoutingProblem, r: int, route: Route) -> tuple[list[RouteViolation], int]:
     """Violations of one route and its recomputed cost."""
-    out: list[Violation] = []
+    out: list[RouteViolation] = []
 
     def bad(message: str, stop: int | None = None) -> None:
-        out.append(Violation(f"{_vehicle(problem, route)}: {message}", route=r, stop=stop))
+        out.append(RouteViolation(f"{_vehicle(problem, route)}: {message}", route=r, stop=stop))
 
     if not 0 <= route.vehicle_type < len(problem.vehicle_types):
-        out.append(Violation(f"route {r} uses unknown vehicle type {route.vehicle_type}", r))
+        out.append(RouteViolation(f"route {r} uses unknown vehicle type {route.vehicle_type}", r))
         return out, 0
     vt = problem.vehicle_types[route.vehicle_type]
     prof = problem.profiles[vt.profile]
@@ -167,12 +167,12 @@ def _check_route(problem: RoutingProblem, r: int, route: Route) -> tuple[list[Vi
     return out, cost
 
 
-def verify_route(problem: RoutingProblem, route: Route) -> list[Violation]:
+def verify_route(problem: RoutingProblem, route: Route) -> list[RouteViolation]:
     """Violations of one route on its own (loads, windows, shift, break, figures)."""
     return _check_route(problem, 0, route)[0]
 
 
-def verify(problem: RoutingProblem, result: RoutingResult) -> list[Violation]:
+def verify(problem: RoutingProblem, result: RoutingResult) -> list[RouteViolation]:
     """Check a result against every rule of the problem.
 
     Checks: each required stop served exactly once and no stop twice; the
@@ -184,10 +184,10 @@ def verify(problem: RoutingProblem, result: RoutingResult) -> list[Violation]:
 
     Returns
     -------
-    list[Violation]
+    list[RouteViolation]
         Empty when the result is feasible and consistent.
     """
-    out: list[Violation] = []
+    out: list[RouteViolation] = []
     cost = 0
     seen: Counter[int] = Counter()
     used: Counter[tuple[int, int]] = Counter()
@@ -199,27 +199,31 @@ def verify(problem: RoutingProblem, result: RoutingResult) -> list[Violation]:
         used[(route.vehicle_type, route.vehicle_index)] += 1
     for (t, k), n in used.items():
         if n > 1:
-            out.append(Violation(f"vehicle type {t} #{k} drives {n} routes"))
+            out.append(RouteViolation(f"vehicle type {t} #{k} drives {n} routes"))
     for i, n in sorted(seen.items()):
         if n > 1 and 0 <= i < len(problem.stops):
-            out.append(Violation(f"{_name(problem, i)} is served {n} times", stop=i))
+            out.append(RouteViolation(f"{_name(problem, i)} is served {n} times", stop=i))
     unserved = set(result.unserved)
     for i, stop in enumerate(problem.stops):
         if i not in seen:
             if stop.required:
-                out.append(Violation(f"{_name(problem, i)} is required but not served", stop=i))
+                out.append(
+                    RouteViolation(f"{_name(problem, i)} is required but not served", stop=i)
+                )
             if i not in unserved:
                 out.append(
-                    Violation(f"{_name(problem, i)} is not served nor listed unserved", stop=i)
+                    RouteViolation(f"{_name(problem, i)} is not served nor listed unserved", stop=i)
                 )
             cost += stop.penalty
         elif i in unserved:
-            out.append(Violation(f"{_name(problem, i)} is listed unserved but is served", stop=i))
+            out.append(
+                RouteViolation(f"{_name(problem, i)} is listed unserved but is served", stop=i)
+            )
     for i in unserved:
         if not 0 <= i < len(problem.stops):
-            out.append(Violation(f"unserved list names unknown stop {i}"))
+            out.append(RouteViolation(f"unserved list names unknown stop {i}"))
     if len(result.unserved) != len(unserved):
-        out.append(Violation("the unserved list has duplicates"))
+        out.append(RouteViolation("the unserved list has duplicates"))
     if cost != result.cost:
-        out.append(Violation(f"reported cost {result.cost}, recomputed {cost}"))
+        out.append(RouteViolation(f"reported cost {result.cost}, recomputed {cost}"))
     return out

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from planning.catalogue import CropCatalogue, CropProduct, Itinerary
 from planning.demand import DemandSource, ProductDemand
-from planning.problem import CropPlanProblem, PlanOptions
+from planning.problem import CropPlanOptions, CropPlanProblem
 from planning.producers import CropProducer
 from planning.season import WEEKS
 
@@ -51,7 +51,7 @@ def one_crop_problem(
     *,
     field_beds: int = 2,
     central_kg: float = 20.0,
-    options: PlanOptions | None = None,
+    options: CropPlanOptions | None = None,
     min_income_eur: float = 0.0,
 ) -> CropPlanProblem:
     """One producer (beds of 10 m2, 2 EUR/kg), one lettuce itinerary, demand in weeks 14-15."""
@@ -69,5 +69,5 @@ def one_crop_problem(
         (producer,),
         catalogue,
         (demand("salade", {14: central_kg, 15: central_kg}),),
-        options or PlanOptions(gap_rel=0.0, time_limit_s=60),
+        options or CropPlanOptions(gap_rel=0.0, time_limit_s=60),
     )

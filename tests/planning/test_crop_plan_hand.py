@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from planning.mip import solve_crop_plan
-from planning.problem import CropPlanProblem, PlanOptions
+from planning.problem import CropPlanOptions, CropPlanProblem
 from planning.result import PlanStatus
 from tests.planning.instances import one_crop_problem
 
@@ -29,7 +29,7 @@ def test_two_beds_beat_shortage_when_waste_is_cheap() -> None:
 
 def test_one_bed_when_waste_costs_more_than_shortage() -> None:
     # waste 0.6/kg: 2 beds cost 12 > 1 bed costing 10 -> 1 bed, 30 of 40 kg covered.
-    plan = solve_crop_plan(one_crop_problem(options=PlanOptions(gap_rel=0.0, waste_weight=0.6)))
+    plan = solve_crop_plan(one_crop_problem(options=CropPlanOptions(gap_rel=0.0, waste_weight=0.6)))
     assert [p.beds for p in plan.plantings] == [1]
     assert plan.objective == pytest.approx(10.0, abs=1e-6)
     assert plan.coverage == pytest.approx(0.75)
@@ -66,7 +66,7 @@ def test_no_demand_is_an_empty_report() -> None:
 def test_unreachable_minimum_income_is_infeasible_when_hard() -> None:
     # the most the producer can earn: 2 beds x 30 kg x 2 EUR x a few crops a year << 100,000
     problem = one_crop_problem(
-        min_income_eur=100_000.0, options=PlanOptions(gap_rel=0.0, min_income="hard")
+        min_income_eur=100_000.0, options=CropPlanOptions(gap_rel=0.0, min_income="hard")
     )
     plan = solve_crop_plan(problem)
     assert plan.status is PlanStatus.INFEASIBLE
@@ -87,7 +87,7 @@ def test_succession_step_keeps_every_other_start_week() -> None:
     from planning.catalogue import CropCatalogue
     from tests.planning.instances import lettuce
 
-    base = one_crop_problem(options=PlanOptions(gap_rel=0.0, start_step_weeks=2))
+    base = one_crop_problem(options=CropPlanOptions(gap_rel=0.0, start_step_weeks=2))
     catalogue = CropCatalogue((lettuce(shift_max_weeks=3),), base.catalogue.products)
     problem = replace(base, catalogue=catalogue)
     plan = solve_crop_plan(problem)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from planning.catalogue import CropCatalogue, CropProduct, Itinerary
 from planning.demand import ProductDemand
 from planning.mip import solve_crop_plan
-from planning.problem import CropPlanProblem, PlanOptions
+from planning.problem import CropPlanOptions, CropPlanProblem
 from planning.producers import CropProducer
 from planning.result import CropPlan
 from planning.season import WEEKS
@@ -84,7 +84,7 @@ def problems(draw: st.DrawFn) -> CropPlanProblem:
         producers,
         catalogue,
         demands,
-        PlanOptions(gap_rel=0.0, time_limit_s=120, coverage_first=True),
+        CropPlanOptions(gap_rel=0.0, time_limit_s=120, coverage_first=True),
     )
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 from planning.catalogue import CropCatalogue, CropProduct
 from planning.income_rebalance import rebalance_incomes
 from planning.mip_model import Start, candidate_starts
-from planning.problem import CropPlanProblem, PlanOptions
+from planning.problem import CropPlanOptions, CropPlanProblem
 from planning.producers import CropProducer
 from tests.planning.instances import demand, lettuce
 
@@ -22,7 +22,7 @@ def _problem(rich_beds: int, poor_beds: int, *, fair_share: float = 0.8) -> Crop
         producers,
         catalogue,
         (demand("salade", {14: 200.0, 15: 200.0}),),
-        PlanOptions(fair_share=fair_share),
+        CropPlanOptions(fair_share=fair_share),
     )
 
 

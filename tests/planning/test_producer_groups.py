@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from planning.catalogue import CropCatalogue, CropProduct
 from planning.mip import solve_crop_plan
 from planning.mip_model import build_model, candidate_starts
-from planning.problem import CropPlanProblem, PlanOptions
+from planning.problem import CropPlanOptions, CropPlanProblem
 from planning.producer_groups import merge_interchangeable, producer_groups
 from planning.producers import CropProducer
 from tests.planning.instances import demand, lettuce, one_crop_problem
@@ -40,7 +40,7 @@ def shared_problems(draw: st.DrawFn) -> CropPlanProblem:
         )
         for n in range(draw(st.integers(2, 3)))
     )
-    return CropPlanProblem(producers, catalogue, demands, PlanOptions(gap_rel=0.0))
+    return CropPlanProblem(producers, catalogue, demands, CropPlanOptions(gap_rel=0.0))
 
 
 def _optimum(model: pulp.LpProblem) -> float:
