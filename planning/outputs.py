@@ -26,7 +26,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from logistics.outputs.i18n import format_date
+from babel.dates import format_date
+
 from planning.problem import CropPlanProblem
 from planning.result import CropPlan, Planting
 from planning.season import WEEKS, weeks_in_year
@@ -34,6 +35,11 @@ from planning.season import WEEKS, weeks_in_year
 __all__ = ["plan_summary", "write_crop_plan"]
 
 logger = logging.getLogger(__name__)
+
+
+def _date_fr(day: dt.date) -> str:
+    """A date written out in French (Babel): ``lundi 7 décembre 2026``."""
+    return format_date(day, "full", locale="fr_FR")
 
 _REASONS_FR = {
     "missing_crop": "culture manquante",
@@ -360,7 +366,7 @@ def _sheet_html(
         it = itineraries[p.itinerary_id]
         action = "Semis en place" if it.planting_week is None else "Plantation"
         sowing = (
-            f"S{p.sowing_week} ({format_date(_monday(year, p.sowing_week), 'fr')})"
+            f"S{p.sowing_week} ({_date_fr(_monday(year, p.sowing_week))})"
             if p.sowing_week is not None and it.planting_week is not None
             else "–"
         )
@@ -369,7 +375,7 @@ def _sheet_html(
             f"<td>{e(it.name)}</td><td>{'serre' if p.land == 'greenhouse' else 'plein champ'}</td>"
             f"<td>{sowing}</td>"
             f"<td>{action} S{p.start_week}"
-            f" ({e(format_date(_monday(year, p.start_week), 'fr'))})</td>"
+            f" ({e(_date_fr(_monday(year, p.start_week)))})</td>"
             f"<td class='n'>{p.beds}</td><td class='n'>{p.beds * p.bed_m2:.0f}</td>"
             f"<td>{_harvest_text(p)}</td>"
             f"<td class='n'>{p.harvest_kg_per_week:.0f}</td>"
