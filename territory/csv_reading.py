@@ -357,6 +357,17 @@ class Cells:
                 return None
         return value
 
+    def value(
+        self,
+        column: str,
+        parse: Callable[[str], _T],
+        *,
+        required: bool = True,
+        check: checks.Check | None = None,
+    ) -> _T | None:
+        """A cell read by any parser (``parse`` raises :class:`CellError`), optionally checked."""
+        return self._get(column, parse, required, check)
+
     def text(self, column: str, *, required: bool = True) -> str | None:
         """Cell text; ``None`` when empty."""
         return self._get(column, str, required, None)

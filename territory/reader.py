@@ -22,10 +22,10 @@ import logging
 import re
 import tomllib
 import zoneinfo
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import shapely.geometry
 from shapely.validation import explain_validity
@@ -44,24 +44,26 @@ from territory.csv_reading import (
     read_csv,
 )
 from territory.errors import InputError, Problem
+from territory.fields import (
+    OFFER,
+    ORDER_LINE,
+    ORGANISATION,
+    PRODUCER,
+    PRODUCT,
+    STOCK,
+    VEHICLE,
+    VENUE,
+    Field,
+    RecordFields,
+)
 from territory.model import (
-    ACCESSES,
     PROFILES,
-    TEMPERATURES,
     DriverRules,
     Hub,
-    Offer,
-    OrderLine,
-    Organisation,
-    Producer,
-    Product,
     Profile,
     ServiceSettings,
-    StockLot,
     Territory,
     TimeWindow,
-    Vehicle,
-    Venue,
     Weekday,
     Zone,
     format_minutes,
@@ -96,8 +98,6 @@ OPTIONAL_FILES: tuple[str, ...] = (
     "zones.geojson",
 )
 """Files read when present (empty when absent)."""
-
-_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -331,15 +331,18 @@ class _Loader:
         if key is not None and rows.readable and key not in rows.ids:
             cells.problem(column, f"unknown {what} {key}")
 
-    def _build(self, cells: Cells, rows: _Rows, factory: Callable[..., _T], **kwargs: Any) -> None:
+    def _build(
+        self, cells: Cells, rows: _Rows, spec: RecordFields[Any], values: Mapping[str, Any]
+    ) -> None:
         if not cells.ok:
             return
         try:
-            record = factory(**kwargs)
+            record = spec.build(values)
         except InputError as error:
             for problem in error.problems:
-                column = problem.column if problem.column in cells.table.columns else None
-                cells.problem(column, problem.message)
+                field = spec.by_attr(problem.column or "")
+                column = field.column if field is not None else problem.column
+                cells.problem(column if column in cells.table.columns else None, problem.message)
             return
         rows.items.append((cells.row.row, record))
 
@@ -591,19 +594,45 @@ class _Loader:
         return rows
 
     # ------------------------------------------------------------------- CSVs
-    def _read_organisations(self) -> _Rows:
-        table, rows = self._rows("organisations.csv", True, ("id", "name"))
+    def _read_records(
+        self,
+        spec: RecordFields[Any],
+        required: bool,
+        refs: Mapping[str, _Rows],
+        *,
+        file: str | None = None,
+        defaults: Mapping[str, object] | None = None,
+        sites: Sequence[tuple[str, _Rows]] | None = None,
+        hub: _HubDraft | None = None,
+        on_value: Callable[[Cells, Field, Mapping[str, Any], _Rows], None] | None = None,
+    ) -> tuple[CsvTable | None, _Rows]:
+        """Read the rows of one record file as its :class:`~territory.fields.RecordFields` declares.
+
+        After each cell: an ``id`` must be unique (and, for ``sites``, not an id of
+        the hub or of the given files); a ``ref`` must name a known record; then
+        ``on_value`` runs the record's own checks.
+        """
+        table, rows = self._rows(file or spec.file, required, spec.required_columns)
         for row in table.rows if table else ():
             cells = Cells(table, row, self.problems)  # type: ignore[arg-type]
-            key = cells.text("id")
-            self._unique(cells, "id", key, rows.ids)
-            self._build(
-                cells, rows, Organisation,
-                id=key, name=cells.text("name"),
-                kind=cells.text("kind", required=False),
-                contact=cells.text("contact", required=False),
-            )  # fmt: skip
-        return rows
+
+            def checked(field: Field, values: Mapping[str, Any], cells: Cells = cells) -> None:
+                value = values[field.attr]
+                if field.attr == "id":
+                    self._unique(cells, field.column, value, rows.ids)
+                    if sites is not None:
+                        self._site_id(cells, value, hub, sites)
+                if field.ref is not None:
+                    self._known(cells, field.column, field.ref, value, refs[field.ref])
+                if on_value is not None:
+                    on_value(cells, field, values, rows)
+
+            values = spec.parse(cells, defaults, checked)
+            self._build(cells, rows, spec, values)
+        return table, rows
+
+    def _read_organisations(self) -> _Rows:
+        return self._read_records(ORGANISATION, True, {})[1]
 
     def _site_id(
         self,
@@ -622,197 +651,58 @@ class _Loader:
                 cells.problem("id", f"{key} is already an id in {file} (row {rows.ids[key]})")
 
     def _read_venues(self, organisations: _Rows, hub: _HubDraft | None) -> _Rows:
-        columns = (
-            "id", "name", "kind", "organisation_id", "lon", "lat", "households",
-            "delivery_days", "access",
-        )  # fmt: skip
-        table, rows = self._rows("venues.csv", True, columns)
-        default_service = 10.0
-        if hub is not None:
-            default_service = hub.kwargs["service"].default_service_min
-        for row in table.rows if table else ():
-            cells = Cells(table, row, self.problems)  # type: ignore[arg-type]
-            key = cells.text("id")
-            self._unique(cells, "id", key, rows.ids)
-            self._site_id(cells, key, hub, ())
-            organisation = cells.text("organisation_id")
-            self._known(cells, "organisation_id", "organisation", organisation, organisations)
-            service = cells.number("service_min", required=False, check=checks.at_least(0))
-            per_week = cells.integer(
-                "deliveries_per_week", required=False, check=checks.between(1, 7)
-            )
-            accepts = cells.boolean("accepts_substitutes", required=False)
-            self._build(
-                cells, rows, Venue,
-                id=key,
-                name=cells.text("name"),
-                kind=cells.text("kind"),
-                organisation_id=organisation,
-                lon=cells.number("lon", check=checks.longitude),
-                lat=cells.number("lat", check=checks.latitude),
-                households=cells.integer("households", check=checks.at_least(0)),
-                delivery_days=cells.weekdays("delivery_days"),
-                access=cells.choice("access", ACCESSES),
-                service_min=default_service if service is None else service,
-                address=cells.text("address", required=False),
-                contact=cells.text("contact", required=False),
-                deliveries_per_week=1 if per_week is None else per_week,
-                accepts_substitutes=bool(accepts),
-            )  # fmt: skip
-        return rows
+        defaults = {}
+        if hub is not None:  # an empty service_min takes the hub's default
+            defaults["service_min"] = hub.kwargs["service"].default_service_min
+        refs = {"organisation": organisations}
+        return self._read_records(VENUE, True, refs, defaults=defaults, sites=(), hub=hub)[1]
 
     def _read_producers(self, organisations: _Rows, hub: _HubDraft | None, venues: _Rows) -> _Rows:
-        columns = ("id", "name", "organisation_id", "lon", "lat", "field_m2", "greenhouse_m2")
-        table, rows = self._rows("producers.csv", False, columns)
+        table, rows = self._read_records(
+            PRODUCER, False, {"organisation": organisations},
+            sites=(("venues.csv", venues),), hub=hub,
+        )  # fmt: skip
         if table is None:
-            rows.readable = not (self.folder / "producers.csv").exists()
-        for row in table.rows if table else ():
-            cells = Cells(table, row, self.problems)  # type: ignore[arg-type]
-            key = cells.text("id")
-            self._unique(cells, "id", key, rows.ids)
-            self._site_id(cells, key, hub, (("venues.csv", venues),))
-            organisation = cells.text("organisation_id", required=False)
-            self._known(cells, "organisation_id", "organisation", organisation, organisations)
-            self._build(
-                cells, rows, Producer,
-                id=key,
-                name=cells.text("name"),
-                organisation_id=organisation,
-                lon=cells.number("lon", check=checks.longitude),
-                lat=cells.number("lat", check=checks.latitude),
-                field_m2=cells.number("field_m2", check=checks.at_least(0)),
-                greenhouse_m2=cells.number("greenhouse_m2", check=checks.at_least(0)),
-                address=cells.text("address", required=False),
-            )  # fmt: skip
+            rows.readable = not (self.folder / PRODUCER.file).exists()
         return rows
 
     def _read_products(self) -> _Rows:
-        columns = (
-            "id", "name", "category", "temperature", "unit", "unit_kg", "unit_l",
-            "shelf_life_days", "price_eur",
-        )  # fmt: skip
-        table, rows = self._rows("products.csv", True, columns)
-        for row in table.rows if table else ():
-            cells = Cells(table, row, self.problems)  # type: ignore[arg-type]
-            key = cells.text("id")
-            self._unique(cells, "id", key, rows.ids)
-            self._build(
-                cells, rows, Product,
-                id=key,
-                name=cells.text("name"),
-                category=cells.text("category"),
-                temperature=cells.choice("temperature", TEMPERATURES),
-                unit=cells.text("unit"),
-                unit_kg=cells.number("unit_kg", check=checks.more_than(0)),
-                unit_l=cells.number("unit_l", check=checks.at_least(0)),
-                shelf_life_days=cells.integer("shelf_life_days", check=checks.at_least(0)),
-                price_eur=cells.number("price_eur", check=checks.at_least(0)),
-            )  # fmt: skip
-        return rows
+        return self._read_records(PRODUCT, True, {})[1]
 
     def _read_vehicles(self, organisations: _Rows, zones: _Rows) -> _Rows:
-        columns = (
-            "id", "name", "organisation_id", "kind", "profile", "capacity_kg", "capacity_l",
-            "chilled_l", "frozen_l", "fixed_cost_eur", "cost_per_km_eur", "cost_per_h_eur",
-            "co2_g_per_km", "shift_start", "shift_end", "days", "max_trips",
-        )  # fmt: skip
-        table, rows = self._rows("vehicles.csv", True, columns)
-        non_negative = checks.at_least(0)
-        for row in table.rows if table else ():
-            cells = Cells(table, row, self.problems)  # type: ignore[arg-type]
-            key = cells.text("id")
-            self._unique(cells, "id", key, rows.ids)
-            organisation = cells.text("organisation_id")
-            self._known(cells, "organisation_id", "organisation", organisation, organisations)
-            zone = cells.text("zone", required=False)
-            self._known(cells, "zone", "zone", zone, zones)
-            start, end = cells.time("shift_start"), cells.time("shift_end")
-            shift = None
-            if start is not None and end is not None:
+        def shift(cells: Cells, field: Field, values: Mapping[str, Any], _: _Rows) -> None:
+            start, end = values.get("shift.start_min"), values.get("shift.end_min")
+            if field.attr == "shift.end_min" and start is not None and end is not None:
                 message = _end_problem(start, end, "the shift start")
-                if message is None:
-                    shift = TimeWindow(start, end)
-                else:
-                    cells.problem("shift_end", message)
-            self._build(
-                cells, rows, Vehicle,
-                id=key,
-                name=cells.text("name"),
-                organisation_id=organisation,
-                kind=cells.text("kind"),
-                profile=cells.choice("profile", PROFILES),
-                capacity_kg=cells.number("capacity_kg", check=non_negative),
-                capacity_l=cells.number("capacity_l", check=non_negative),
-                chilled_l=cells.number("chilled_l", check=non_negative),
-                frozen_l=cells.number("frozen_l", check=non_negative),
-                fixed_cost_eur=cells.number("fixed_cost_eur", check=non_negative),
-                cost_per_km_eur=cells.number("cost_per_km_eur", check=non_negative),
-                cost_per_h_eur=cells.number("cost_per_h_eur", check=non_negative),
-                co2_g_per_km=cells.number("co2_g_per_km", check=non_negative),
-                shift=shift,
-                days=cells.weekdays("days"),
-                max_trips=cells.integer("max_trips", check=checks.at_least(1)),
-                zone=zone,
-            )  # fmt: skip
-        return rows
+                if message is not None:
+                    cells.problem(field.column, message)
+
+        refs = {"organisation": organisations, "zone": zones}
+        return self._read_records(VEHICLE, True, refs, on_value=shift)[1]
 
     def _read_orders(self, file: str, required: bool, venues: _Rows, products: _Rows) -> _Rows:
-        table, rows = self._rows(file, required, ("week", "venue_id", "product_id", "quantity"))
-        for row in table.rows if table else ():
-            cells = Cells(table, row, self.problems)  # type: ignore[arg-type]
-            venue, product = cells.text("venue_id"), cells.text("product_id")
-            self._known(cells, "venue_id", "venue", venue, venues)
-            self._known(cells, "product_id", "product", product, products)
-            self._build(
-                cells, rows, OrderLine,
-                week=cells.iso_week("week"),
-                venue_id=venue,
-                product_id=product,
-                quantity=cells.integer("quantity", check=checks.more_than(0)),
-            )  # fmt: skip
-        return rows
+        refs = {"venue": venues, "product": products}
+        return self._read_records(ORDER_LINE, required, refs, file=file)[1]
 
     def _read_stock(self, products: _Rows) -> _Rows:
-        table, rows = self._rows("stock.csv", False, ("product_id", "lot", "quantity", "expiry"))
-        for row in table.rows if table else ():
-            cells = Cells(table, row, self.problems)  # type: ignore[arg-type]
-            product, lot = cells.text("product_id"), cells.text("lot")
-            self._known(cells, "product_id", "product", product, products)
-            if product is not None and lot is not None:
-                key = f"{product}\x00{lot}"
-                if key in rows.ids:
-                    cells.problem(
-                        "lot",
-                        f"duplicate lot {lot} of product {product} "
-                        f"(first seen on row {rows.ids[key]})",
-                    )
-                else:
-                    rows.ids[key] = row.row
-            self._build(
-                cells, rows, StockLot,
-                product_id=product,
-                lot=lot,
-                quantity=cells.integer("quantity", check=checks.at_least(0)),
-                expiry=cells.date("expiry"),
-            )  # fmt: skip
-        return rows
+        def unique_lot(cells: Cells, field: Field, values: Mapping[str, Any], rows: _Rows) -> None:
+            product, lot = values.get("product_id"), values.get("lot")
+            if field.attr != "lot" or product is None or lot is None:
+                return
+            key = f"{product}\x00{lot}"
+            if key in rows.ids:
+                cells.problem(
+                    field.column,
+                    f"duplicate lot {lot} of product {product} (first seen on row {rows.ids[key]})",
+                )
+            else:
+                rows.ids[key] = cells.row.row
+
+        return self._read_records(STOCK, False, {"product": products}, on_value=unique_lot)[1]
 
     def _read_offers(self, producers: _Rows, products: _Rows) -> _Rows:
-        columns = ("producer_id", "product_id", "quantity", "day")
-        table, rows = self._rows("offers.csv", False, columns)
-        for row in table.rows if table else ():
-            cells = Cells(table, row, self.problems)  # type: ignore[arg-type]
-            producer, product = cells.text("producer_id"), cells.text("product_id")
-            self._known(cells, "producer_id", "producer", producer, producers)
-            self._known(cells, "product_id", "product", product, products)
-            self._build(
-                cells, rows, Offer,
-                producer_id=producer,
-                product_id=product,
-                quantity=cells.integer("quantity", check=checks.at_least(0)),
-                day=cells.weekday("day"),
-            )  # fmt: skip
-        return rows
+        refs = {"producer": producers, "product": products}
+        return self._read_records(OFFER, False, refs)[1]
 
     def _read_opening_hours(
         self, hub: _HubDraft | None, venues: _Rows, producers: _Rows
