@@ -1,5 +1,6 @@
-"""The shared territory core: domain records, the territory folder's reader, the error
-hierarchy and the clock.  ``logistics`` and ``planning`` build on it; it imports neither.
+"""The shared territory core: domain records and their CSV fields, the territory folder's
+reader and writer, the error hierarchy and the clock.  ``logistics`` and ``planning`` build
+on it; it imports neither.
 """
 
 from territory.clock import (
@@ -52,6 +53,7 @@ from territory.reader import (
     load_territory,
     validate_territory,
 )
+from territory.writer import write_territory
 
 __all__ = [
     "ACCESSES",
@@ -96,4 +98,5 @@ __all__ = [
     "utc_now",
     "validate_territory",
     "weekday_of",
+    "write_territory",
 ]
