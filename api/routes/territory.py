@@ -1,7 +1,10 @@
 """Organisations, venues, producers, products, vehicles, stock and offers.
 
 Coordinators see everything; a venue sees its own venue; a producer its own
-producer and offers; every account sees the product catalogue.
+producer and offers; every account sees the product catalogue.  What is written
+(products, stock lots, offers) is first built as its domain record, so the API
+refuses what the territory folder would refuse (``422 invalid_value``), and the row
+is filled from the record's declaration in :mod:`territory.fields`.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ from api.schemas.territory import (
     VehiclePublic,
     VenuePublic,
 )
+from territory.fields import OFFER, PRODUCT, STOCK
+from territory.model import Offer, Product, StockLot
 
 __all__ = ["router"]
 
@@ -126,7 +131,7 @@ def create_product(
         with database.write() as session:
             if session.get(ProductRow, body.id) is not None:
                 raise ApiError(409, "already_exists", f"product {body.id} exists", "id")
-            row = ProductRow(**body.model_dump(), position=10_000)
+            row = ProductRow(**PRODUCT.to_db(Product(**body.model_dump())), position=10_000)
             session.add(row)
     except IntegrityError:
         raise ApiError(409, "already_exists", f"product {body.id} exists", "id") from None
@@ -153,6 +158,7 @@ def update_product(
             if value is None:
                 raise ApiError(422, "validation_error", f"{key} may not be null", key)
             setattr(row, key, value)
+        PRODUCT.from_db(row)  # the changed product must still be a valid record
     return row
 
 
@@ -195,7 +201,7 @@ def add_stock(
         )
         if exists is not None:
             raise ApiError(409, "already_exists", f"lot {body.lot} exists", "lot")
-        row = StockRow(**body.model_dump())
+        row = StockRow(**STOCK.to_db(StockLot(**body.model_dump())))
         session.add(row)
     return row
 
@@ -241,11 +247,7 @@ def add_offer(
             raise ApiError(422, "unknown_producer", f"no producer {producer_id}", "producer_id")
         if session.get(ProductRow, body.product_id) is None:
             raise ApiError(422, "unknown_product", f"no product {body.product_id}", "product_id")
-        row = OfferRow(
-            producer_id=producer_id,
-            product_id=body.product_id,
-            quantity=body.quantity,
-            day=body.day,
-        )
+        offer = Offer(producer_id, body.product_id, body.quantity, body.day)
+        row = OfferRow(**OFFER.to_db(offer))
         session.add(row)
     return row
