@@ -41,6 +41,7 @@ def _date_fr(day: dt.date) -> str:
     """A date written out in French (Babel): ``lundi 7 décembre 2026``."""
     return format_date(day, "full", locale="fr_FR")
 
+
 _REASONS_FR = {
     "missing_crop": "culture manquante",
     "season": "hors saison",
