@@ -6,10 +6,10 @@ Life of a job::
        \\--------------------- DELETE ------------------------> cancelled
 
 * the worker process (:func:`_worker_main`, ``spawn`` start method) reads the territory
-  and the week's active orders from the database, plans with
-  :func:`logistics.plan.week.plan_week`, re-checks the plan with
-  :func:`logistics.check.plan.check_plan`, and stores the published plan (tables, GeoJSON,
-  summary, violations) with the job's result in one transaction;
+  and the week's active orders from the database, runs the pipeline of ``foodhub plan``
+  (:func:`logistics.pipeline.run_week`: plan, independent check, GeoJSON, summary,
+  stand-alone comparison), and stores the published plan (tables, GeoJSON, summary,
+  violations) with the job's result in one transaction;
 * progress (0..1 and a message) is written by the worker after each step;
 * a job over its time budget is killed and marked failed; a cancelled job's
   process is terminated;
@@ -21,7 +21,6 @@ An infeasible week is not a failure: the plan lists unserved orders with reasons
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import multiprocessing
@@ -39,15 +38,16 @@ from sqlalchemy import select, update
 
 from api.db.engine import Database, open_database
 from api.db.models import PlanningJobRow, PlanRow
+from logistics.pipeline import DEFAULT_TIME_LIMIT_S, pipeline_steps, run_week
+from logistics.plan.week import PlanOptions
 from logistics.savings.standalone import STANDALONE_TIME_SHARE
+from logistics.tables import tables_to_json
 from territory.clock import SYSTEM_CLOCK, Clock
 
 __all__ = [
     "JobManager",
     "fail_interrupted_jobs",
     "job_budget_s",
-    "tables_from_json",
-    "tables_to_json",
 ]
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def job_budget_s(options: dict[str, Any]) -> float:
     Seven solver days, twice over, plus loading time; with the stand-alone comparison,
     seven days for each of up to ten organisations at its shorter time limit.
     """
-    time_limit = float(options.get("time_limit_s", 4.0))
+    time_limit = float(options.get("time_limit_s", DEFAULT_TIME_LIMIT_S))
     standalone = 7 * 10 * max(1.0, time_limit * STANDALONE_TIME_SHARE)
     return 2 * 7 * time_limit + 180.0 + (standalone if options.get("standalone", True) else 0.0)
 
@@ -77,52 +77,6 @@ def fail_interrupted_jobs(database: Database, now: dt.datetime) -> int:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-# ------------------------------------------------------------ plan tables
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value
-
-
-def tables_to_json(tables: Any) -> dict[str, list[dict[str, Any]]]:
-    """``PlanTables`` as JSON-ready lists of rows (ISO dates and datetimes)."""
-    return {
-        name: [
-            {f.name: _jsonable(getattr(row, f.name)) for f in dataclasses.fields(row)}
-            for row in getattr(tables, name)
-        ]
-        for name in ("routes", "deliveries", "pickups", "unserved")
-    }
-
-
-def tables_from_json(data: dict[str, list[dict[str, Any]]]) -> Any:
-    """The inverse of :func:`tables_to_json`."""
-    from typing import get_type_hints
-
-    from logistics.tables.files import DeliveryLine, PickupLine, PlanTables, RouteStop, UnservedLine
-
-    def rows(kind: type[Any], items: list[dict[str, Any]]) -> tuple[Any, ...]:
-        hints = get_type_hints(kind)
-        out = []
-        for item in items:
-            values = {}
-            for key, value in item.items():
-                if hints[key] is dt.datetime:
-                    value = dt.datetime.fromisoformat(value)
-                elif hints[key] is dt.date:
-                    value = dt.date.fromisoformat(value)
-                values[key] = value
-            out.append(kind(**values))
-        return tuple(out)
-
-    return PlanTables(
-        rows(RouteStop, data["routes"]),
-        rows(DeliveryLine, data["deliveries"]),
-        rows(PickupLine, data["pickups"]),
-        rows(UnservedLine, data["unserved"]),
-    )
-
-
 # ---------------------------------------------------------------- worker
 def _set(database: Database, job_id: str, **values: Any) -> bool:
     """Update a job still running; return False when it was cancelled meanwhile."""
@@ -135,14 +89,19 @@ def _set(database: Database, job_id: str, **values: Any) -> bool:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def _plan_options(options: dict[str, Any]) -> PlanOptions:
+    """The job's options (``JobCreate`` without the week) as ``PlanOptions``."""
+    return PlanOptions(
+        engine=options.get("engine", "auto"),
+        time_limit_s=float(options.get("time_limit_s", DEFAULT_TIME_LIMIT_S)),
+        seed=int(options.get("seed", 0)),
+        max_iterations=options.get("max_iterations"),
+        long_days=bool(options.get("long_days", False)),
+    )
+
+
 def _run(database: Database, job_id: str, data_dir: Path, clock: Clock) -> None:
     from api.db.territory_io import territory_from_db
-    from logistics.check.plan import check_plan
-    from logistics.outputs import routes_geojson
-    from logistics.plan.travel import territory_travel_times
-    from logistics.plan.week import PlanOptions, plan_week, week_days
-    from logistics.savings.standalone import pooling_comparison
-    from logistics.tables.summary import plan_summary
     from territory.model import IsoWeek
 
     with database.read() as session:
@@ -152,11 +111,8 @@ def _run(database: Database, job_id: str, data_dir: Path, clock: Clock) -> None:
         week_text, options = job.week, dict(job.options)
         territory = territory_from_db(session, data_dir / "territory", week=week_text)
     week = IsoWeek.parse(week_text)
-    steps = (
-        3
-        + len(week_days(week))
-        + (len(territory.organisations) if options.get("standalone", True) else 0)
-    )
+    standalone = bool(options.get("standalone", True))
+    steps = pipeline_steps(territory, week, standalone=standalone)
     done = 0
 
     def progress(message: str) -> None:
@@ -164,26 +120,15 @@ def _run(database: Database, job_id: str, data_dir: Path, clock: Clock) -> None:
         done += 1
         _set(database, job_id, progress=min(0.95, done / steps), message=message)
 
-    travel = territory_travel_times(territory, cache_dir=data_dir / "cache")
-    progress("road networks loaded")
-    plan_options = PlanOptions(
-        engine=options.get("engine", "auto"),
-        time_limit_s=float(options.get("time_limit_s", 4.0)),
-        seed=int(options.get("seed", 0)),
-        max_iterations=options.get("max_iterations"),
-        long_days=bool(options.get("long_days", False)),
+    result = run_week(
+        territory,
+        options=_plan_options(options),
+        week=week,
+        standalone=standalone,
+        progress=progress,
+        cache_dir=data_dir / "cache",
     )
-    plan = plan_week(territory, travel, week=week, options=plan_options, progress=progress)
-    violations = check_plan(territory, plan.tables, travel, week=week)
-    geojson = routes_geojson(territory, plan.tables, travel)
-    comparison = (
-        pooling_comparison(territory, travel, plan, options=plan_options, progress=progress)
-        if options.get("standalone", True)
-        else None
-    )
-    summary = plan_summary(territory, plan, plan_options, comparison=comparison) | {
-        "checker_violations": len(violations)
-    }
+    summary = result.summary
     with database.write() as session:
         job = session.get(PlanningJobRow, job_id)
         if job is None or job.status != "running":
@@ -193,7 +138,7 @@ def _run(database: Database, job_id: str, data_dir: Path, clock: Clock) -> None:
             week=week_text,
             job_id=job_id,
             published=True,
-            tables=tables_to_json(plan.tables),
+            tables=tables_to_json(result.tables),
             summary=summary,
             violations=[
                 {
@@ -204,9 +149,9 @@ def _run(database: Database, job_id: str, data_dir: Path, clock: Clock) -> None:
                     "site_id": v.site_id,
                     "row": v.row,
                 }
-                for v in violations
+                for v in result.violations
             ],
-            geojson=geojson,
+            geojson=result.geojson,
         )
         session.add(row)
         session.flush()

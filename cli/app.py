@@ -16,6 +16,7 @@ from rich.table import Table
 
 from cli.console import configure_logging, err_console, out_console, print_problems
 from geo.network import load_network, network_info
+from logistics.pipeline import DEFAULT_TIME_LIMIT_S
 from logistics.plan.reach import unreachable_sites
 from territory.errors import FoodHubError, InputError, Problem
 from territory.model import IsoWeek, Territory
@@ -189,7 +190,7 @@ def plan(
     ] = "auto",
     time_limit: Annotated[
         float, typer.Option("--time-limit", help="Solver seconds per day.")
-    ] = 4.0,
+    ] = DEFAULT_TIME_LIMIT_S,
     seed: Annotated[int, typer.Option(help="Random seed of the engines.")] = 0,
     max_iterations: Annotated[
         int | None,

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import logging
-import time
 from pathlib import Path
 
 from rich.table import Table
 
 from cli.console import Reporter, err_console, out_console
-from logistics.check.plan import check_plan_folder, format_report
-from logistics.outputs import plan_table, write_driver_sheets, write_map, write_routes_geojson
-from logistics.plan.travel import territory_travel_times
-from logistics.plan.week import PlanOptions, plan_week, week_days
-from logistics.savings.standalone import pooling_comparison
-from logistics.tables.files import write_plan_tables
-from logistics.tables.summary import plan_summary
+from logistics.check.plan import format_report
+from logistics.outputs import plan_table
+from logistics.pipeline import DEFAULT_TIME_LIMIT_S, pipeline_steps, run_week, write_outputs
+from logistics.plan.week import PlanOptions
 from territory.model import IsoWeek, Territory
 
 __all__ = ["run_plan"]
-
-logger = logging.getLogger(__name__)
 
 
 def run_plan(
@@ -29,17 +21,21 @@ def run_plan(
     *,
     out: Path,
     week: IsoWeek | None,
-    engine: str,
-    time_limit_s: float,
-    seed: int,
-    max_iterations: int | None,
-    lang: str,
-    standalone: bool,
-    strict: bool,
+    engine: str = "auto",
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    seed: int = 0,
+    max_iterations: int | None = None,
+    lang: str = "fr",
+    standalone: bool = True,
+    strict: bool = False,
     long_days: bool = False,
 ) -> int:
-    """Plan, write and check; return the exit code (0 fine, 1 violations or strict+unserved)."""
-    started = time.perf_counter()
+    """Plan, write and check; return the exit code (0 fine, 1 violations or strict+unserved).
+
+    The work is :func:`logistics.pipeline.run_week` then
+    :func:`logistics.pipeline.write_outputs` (the server's planning job runs the same
+    pipeline); this function shows progress and prints the tables and the summary.
+    """
     options = PlanOptions(
         engine=engine,
         time_limit_s=time_limit_s,
@@ -48,52 +44,32 @@ def run_plan(
         long_days=long_days,
     )
     plan_week_of = week or territory.week
-    n_days = len(week_days(plan_week_of)) if plan_week_of else 7
-    n_orgs = len(territory.organisations) if standalone else 0
-    if plan_week_of is not None and not territory.orders_for(plan_week_of):
-        logger.warning("no orders for week %s: the plan will be empty", plan_week_of)
-    reporter = Reporter(f"Planning {plan_week_of or ''}", total=2 + n_days + n_orgs + 2)
+    steps = pipeline_steps(territory, plan_week_of, standalone=standalone, write=True)
+    reporter = Reporter(f"Planning {plan_week_of or ''}", total=steps)
     with reporter.running():
-        travel = territory_travel_times(territory)
-        reporter.advance(message="road networks loaded")
-        plan = plan_week(territory, travel, week=week, options=options, progress=reporter.advance)
-        comparison = (
-            pooling_comparison(territory, travel, plan, options=options, progress=reporter.advance)
-            if standalone
-            else None
+        result = run_week(
+            territory,
+            options=options,
+            week=week,
+            standalone=standalone,
+            progress=reporter.advance,
         )
-        out.mkdir(parents=True, exist_ok=True)
-        written = write_plan_tables(plan.tables, out)
-        summary = plan_summary(territory, plan, options, comparison=comparison)
-        summary_path = out / "summary.json"
-        written.append(summary_path)
-        geojson_path = out / "routes.geojson"
-        geojson = write_routes_geojson(geojson_path, territory, plan.tables, travel)
-        written.append(geojson_path)
-        map_path = out / "map.html"
-        write_map(map_path, territory, plan.tables, geojson, lang=lang)
-        written.append(map_path)
-        written += write_driver_sheets(out / "sheets", territory, plan.tables, lang=lang)
-        reporter.advance(message="outputs written")
-        report = check_plan_folder(territory.folder, out, week=plan.week)
-        summary["checker_violations"] = len(report.violations)
-        summary["wall_s"] = round(time.perf_counter() - started, 1)
-        summary_path.write_text(
-            json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-        reporter.advance(message="plan checked")
-    out_console.print(plan_table(territory, plan.tables, summary))
+        folder = write_outputs(result, territory, out, lang=lang, progress=reporter.advance)
+    summary = folder.summary
+    out_console.print(plan_table(territory, result.tables, summary))
     _print_summary(summary)
-    sheets = [p for p in written if p.parent.name == "sheets"]
-    out_console.print(f"Wrote {len(written)} files to {out}/:")
-    for path in written:
+    sheets = folder.sheets
+    out_console.print(f"Wrote {len(folder.files)} files to {out}/:")
+    for path in folder.files:
         if path not in sheets:
             out_console.print(f"  {path}")
     out_console.print(f"  {len(sheets)} driver sheets (PDF) in {out / 'sheets'}/")
-    if report.violations:
-        err_console.print(format_report(list(report.violations)), markup=False, highlight=False)
+    if folder.report.violations:
+        err_console.print(
+            format_report(list(folder.report.violations)), markup=False, highlight=False
+        )
         return 1
-    if strict and plan.tables.unserved:
+    if strict and result.tables.unserved:
         return 1
     return 0
 

@@ -8,7 +8,7 @@
 ``savings/``       stand-alone model, coalitions, cost-sharing rules, savings report
 ``tables/``        the plan files' contract (CSV/JSON), metrics, ``summary.json``
 ``outputs/``       driver sheets, map, GeoJSON, terminal tables
-``pipeline``       validate -> allocate -> days -> rounds -> check -> outputs
+``pipeline``       travel -> allocate -> days -> rounds -> check -> outputs (:func:`run_week`)
 =================  ==============================================================
 
 The territory records come from :mod:`territory`; road networks from :mod:`geo`.
@@ -16,13 +16,24 @@ The territory records come from :mod:`territory`; road networks from :mod:`geo`.
 
 from logistics.allocation import Allocation, allocate
 from logistics.check import CheckReport, Violation, check_plan, check_plan_folder
+from logistics.pipeline import (
+    DEFAULT_TIME_LIMIT_S,
+    PipelineResult,
+    PlanFolder,
+    pipeline_steps,
+    run_week,
+    write_outputs,
+)
 from logistics.plan import PlanOptions, WeekPlan, plan_week, territory_travel_times
 from logistics.savings import pooling_comparison, savings_analysis
 from logistics.tables import PlanTables, plan_summary, read_plan_tables, write_plan_tables
 
 __all__ = [
+    "DEFAULT_TIME_LIMIT_S",
     "Allocation",
     "CheckReport",
+    "PipelineResult",
+    "PlanFolder",
     "PlanOptions",
     "PlanTables",
     "Violation",
@@ -30,11 +41,14 @@ __all__ = [
     "allocate",
     "check_plan",
     "check_plan_folder",
+    "pipeline_steps",
     "plan_summary",
     "plan_week",
     "pooling_comparison",
     "read_plan_tables",
+    "run_week",
     "savings_analysis",
     "territory_travel_times",
+    "write_outputs",
     "write_plan_tables",
 ]

@@ -30,7 +30,7 @@ from api.deps import (
     require,
 )
 from api.errors import ApiError, error_responses
-from api.jobs import JobManager, tables_from_json
+from api.jobs import JobManager
 from api.schemas.common import Id, Week
 from api.schemas.plans import (
     CropPlanPublic,
@@ -47,6 +47,7 @@ from api.schemas.plans import (
     VenueDeliveryPublic,
 )
 from api.settings import Settings
+from logistics.tables import tables_from_json
 
 __all__ = ["PlanCache", "PublishedPlans", "router"]
 

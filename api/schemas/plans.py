@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import Week
+from logistics.pipeline import DEFAULT_TIME_LIMIT_S
 
 __all__ = [
     "CropPlanPublic",
@@ -34,7 +35,9 @@ class JobCreate(BaseModel):
 
     week: Week
     engine: Literal["auto", "pyvrp", "ortools"] = "auto"
-    time_limit_s: float = Field(default=4.0, gt=0, le=600, description="Solver seconds per day.")
+    time_limit_s: float = Field(
+        default=DEFAULT_TIME_LIMIT_S, gt=0, le=600, description="Solver seconds per day."
+    )
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     max_iterations: int | None = Field(
         default=None, ge=1, le=10_000_000, description="Iteration limit per day."

@@ -1,4 +1,4 @@
-"""The plan files' contract (CSV), their figures and ``summary.json``."""
+"""The plan files' contract (CSV and JSON), their figures and ``summary.json``."""
 
 from logistics.tables.files import (
     DeliveryLine,
@@ -11,6 +11,11 @@ from logistics.tables.files import (
     write_plan_tables,
     write_table,
 )
+from logistics.tables.json_form import (
+    TABLE_NAMES,
+    tables_from_json,
+    tables_to_json,
+)
 from logistics.tables.metrics import (
     Figures,
     plan_figures,
@@ -21,6 +26,7 @@ from logistics.tables.summary import (
 )
 
 __all__ = [
+    "TABLE_NAMES",
     "DeliveryLine",
     "Figures",
     "PickupLine",
@@ -31,6 +37,8 @@ __all__ = [
     "plan_summary",
     "read_plan_tables",
     "read_table",
+    "tables_from_json",
+    "tables_to_json",
     "vehicle_day_figures",
     "write_plan_tables",
     "write_table",
