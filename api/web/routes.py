@@ -32,6 +32,7 @@ from api.web.basemap import basemap_geojson
 from api.web.crop_calendar import WEEKS, gantt_rows, weekly_harvest
 from api.web.i18n import pick_lang, t
 from api.web.internal import ApiReply, call_api
+from logistics.pipeline import DEFAULT_TIME_LIMIT_S
 from territory.clock import Clock
 
 __all__ = ["router"]
@@ -380,6 +381,7 @@ async def coordinator_page(request: Request) -> Response:
         rounds=rounds,
         unserved=unserved,
         colours_json=json.dumps(colours),
+        default_time_limit_s=DEFAULT_TIME_LIMIT_S,
         js_strings=_js_strings(
             lang,
             "job_queued",

@@ -136,7 +136,7 @@
     var body = {
       week: form.dataset.week,
       engine: document.getElementById("engine").value,
-      time_limit_s: parseFloat(document.getElementById("time_limit_s").value) || 4
+      time_limit_s: parseFloat(document.getElementById("time_limit_s").value) || undefined
     };
     var iterations = document.getElementById("max_iterations").value;
     if (iterations) { body.max_iterations = parseInt(iterations, 10); }
