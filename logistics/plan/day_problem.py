@@ -24,26 +24,38 @@ Model (documented for coordinators in the README):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import TypeVar
-from zoneinfo import ZoneInfo
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 from shapely.geometry import Point
 
 from geo.matrix import TravelMatrices
 from logistics.load import DIMENSIONS, Load, load_of
-from logistics.routing import Break, Profile, RoutingProblem, RoutingResult, Stop, VehicleType
+from logistics.routing import (
+    Break,
+    Profile,
+    Route,
+    RoutingProblem,
+    RoutingResult,
+    Stop,
+    VehicleType,
+    Visit,
+)
 from logistics.tables.files import DeliveryLine, PickupLine, RouteStop
 from territory.model import Territory, TimeWindow, Vehicle, weekday_of
 
 __all__ = [
     "COST_UNITS_PER_EUR",
     "DayProblem",
+    "DayRows",
     "DayWork",
+    "Rejected",
+    "SiteLine",
     "StopContent",
+    "StopLine",
     "build_day_problem",
     "plan_rows",
 ]
@@ -59,17 +71,74 @@ _DAY_S = 24 * 3600
 
 _L = TypeVar("_L", DeliveryLine, PickupLine)
 
-Line = tuple[str, int, str]
-"""An order line inside a stop: (product_id, whole units, ordered product it replaces or "")."""
+Windows = tuple[tuple[int, int], ...]
+"""Time windows of a routing stop: ``(start, end)`` pairs, seconds after midnight."""
+
+
+@dataclass(frozen=True)
+class StopLine:
+    """One product line handled at a stop.
+
+    Attributes
+    ----------
+    product_id
+        The product delivered (or collected).
+    quantity
+        Whole units.
+    substitute_for
+        On a substitute delivery, the ordered product this one replaces; else ``""``
+        (the ``deliveries.csv`` column of the same name).
+    """
+
+    product_id: str
+    quantity: int
+    substitute_for: str = ""
+
+
+@dataclass(frozen=True)
+class SiteLine:
+    """One line of a day's work: a product to deliver to a venue, or to collect at a farm.
+
+    Attributes
+    ----------
+    site_id
+        The venue (deliveries) or the producer (pickups).
+    product_id
+        The product.
+    quantity
+        Whole units (lines of 0 units or fewer are ignored).
+    substitute_for
+        On a substitute delivery, the ordered product this one replaces; else ``""``.
+    """
+
+    site_id: str
+    product_id: str
+    quantity: int
+    substitute_for: str = ""
+
+    @property
+    def stop_line(self) -> StopLine:
+        """The line as handled at the site's stop."""
+        return StopLine(self.product_id, self.quantity, self.substitute_for)
 
 
 @dataclass(frozen=True)
 class DayWork:
-    """What must happen on one day: deliveries (venue, product, units) and pickups."""
+    """What must happen on one day.
+
+    Attributes
+    ----------
+    day
+        The date.
+    deliveries
+        Products to deliver to venues, whole units.
+    pickups
+        Products to collect at producers, whole units.
+    """
 
     day: date
-    deliveries: tuple[tuple[str, str, int, str], ...]
-    pickups: tuple[tuple[str, str, int, str], ...] = ()
+    deliveries: tuple[SiteLine, ...]
+    pickups: tuple[SiteLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,12 +147,12 @@ class StopContent:
 
     site_id: str
     site_kind: str
-    lines: tuple[Line, ...]
+    lines: tuple[StopLine, ...]
 
     @property
     def units(self) -> int:
         """Whole units handled at the stop."""
-        return sum(line[1] for line in self.lines)
+        return sum(line.quantity for line in self.lines)
 
 
 @dataclass(frozen=True)
@@ -92,7 +161,7 @@ class Rejected:
 
     site_id: str
     site_kind: str
-    lines: tuple[Line, ...]
+    lines: tuple[StopLine, ...]
     reason: str
 
 
@@ -124,22 +193,69 @@ class DayProblem:
     rejected: tuple[Rejected, ...]
 
 
-def _windows_s(windows: Sequence[TimeWindow]) -> tuple[tuple[int, int], ...]:
+@dataclass(frozen=True)
+class DayRows:
+    """A solved day as plan rows (see :func:`plan_rows`).
+
+    Attributes
+    ----------
+    routes
+        ``routes.csv`` rows, vehicle by vehicle, in visiting order.
+    deliveries
+        ``deliveries.csv`` rows, one per stop and product.
+    pickups
+        ``pickups.csv`` rows, one per stop and product.
+    """
+
+    routes: tuple[RouteStop, ...]
+    deliveries: tuple[DeliveryLine, ...]
+    pickups: tuple[PickupLine, ...]
+
+
+class _GroupKey(NamedTuple):
+    """A site's goods of one temperature group (a dictionary key, sorted site first)."""
+
+    site_id: str
+    group: str
+    """``ambient`` or ``cold`` (chilled and frozen), or ``chilled`` / ``frozen`` when split."""
+
+
+@dataclass(frozen=True)
+class _StopSpec:
+    """A stop before it becomes a routing :class:`Stop`.
+
+    Attributes
+    ----------
+    content
+        The site and the lines handled there.
+    allowed_vehicle_types
+        Indices of the day's vehicles that may serve it.
+    windows_s
+        When it may be served, seconds after midnight.
+    """
+
+    content: StopContent
+    allowed_vehicle_types: frozenset[int]
+    windows_s: Windows
+
+
+@dataclass(frozen=True)
+class _DayStops:
+    """The day's stops to route, and the lines that cannot become stops."""
+
+    specs: tuple[_StopSpec, ...]
+    rejected: tuple[Rejected, ...]
+
+
+def _windows_s(windows: Sequence[TimeWindow]) -> Windows:
     return tuple((w.start_min * 60, w.end_min * 60) for w in windows)
 
 
-def _site_point(territory: Territory, site_id: str) -> tuple[float, float]:
-    if site_id == territory.hub.id:
-        return (territory.hub.lon, territory.hub.lat)
-    site = territory.venues_by_id.get(site_id) or territory.producers_by_id[site_id]
-    return (site.lon, site.lat)
-
-
-def _load(territory: Territory, lines: Sequence[Line]) -> Load:
+def _load(territory: Territory, lines: Sequence[StopLine]) -> Load:
     total = Load()
-    for product_id, quantity, _ in lines:
-        p = territory.products_by_id[product_id]
-        total = total + load_of(p.unit_kg, p.unit_l, p.temperature, quantity)
+    for line in lines:
+        p = territory.products_by_id[line.product_id]
+        total = total + load_of(p.unit_kg, p.unit_l, p.temperature, line.quantity)
     return total
 
 
@@ -170,33 +286,36 @@ def _suitable(territory: Territory, vehicle: Vehicle, site_id: str, site_kind: s
             return False
     if vehicle.zone is not None:
         zone = territory.zones_by_name[vehicle.zone]
-        if not zone.geometry.covers(Point(*_site_point(territory, site_id))):
+        site = territory.sites[site_id]
+        if not zone.geometry.covers(Point(site.lon, site.lat)):
             return False
     return True
 
 
-def _split(territory: Territory, lines: Sequence[Line], capacity: Load) -> list[tuple[Line, ...]]:
+def _split(
+    territory: Territory, lines: Sequence[StopLine], capacity: Load
+) -> list[tuple[StopLine, ...]]:
     """Split lines into chunks that each fit ``capacity`` (first fit, unit by unit if needed)."""
-    chunks: list[list[Line]] = []
+    chunks: list[list[StopLine]] = []
     loads: list[Load] = []
-    for product_id, quantity, replaces in sorted(
-        lines, key=lambda line: -_load(territory, [line]).mass_g
-    ):
-        remaining = quantity
+    for line in sorted(lines, key=lambda line: -_load(territory, [line]).mass_g):
+        remaining = line.quantity
         while remaining > 0:
             for i, chunk_load in enumerate(loads):
-                fit = _max_units(territory, product_id, remaining, capacity, chunk_load)
+                fit = _max_units(territory, line.product_id, remaining, capacity, chunk_load)
                 if fit > 0:
-                    chunks[i].append((product_id, fit, replaces))
-                    loads[i] = chunk_load + _load(territory, [(product_id, fit, replaces)])
+                    part = replace(line, quantity=fit)
+                    chunks[i].append(part)
+                    loads[i] = chunk_load + _load(territory, [part])
                     remaining -= fit
                     break
             else:
-                fit = _max_units(territory, product_id, remaining, capacity, Load())
+                fit = _max_units(territory, line.product_id, remaining, capacity, Load())
                 if fit == 0:  # one unit is larger than the vehicle: cannot be carried at all
                     return []
-                chunks.append([(product_id, fit, replaces)])
-                loads.append(_load(territory, [(product_id, fit, replaces)]))
+                part = replace(line, quantity=fit)
+                chunks.append([part])
+                loads.append(_load(territory, [part]))
                 remaining -= fit
     return [tuple(chunk) for chunk in chunks]
 
@@ -204,7 +323,7 @@ def _split(territory: Territory, lines: Sequence[Line], capacity: Load) -> list[
 def _max_units(
     territory: Territory, product_id: str, wanted: int, capacity: Load, used: Load
 ) -> int:
-    unit = _load(territory, [(product_id, 1, "")])
+    unit = _load(territory, [StopLine(product_id, 1)])
     best = wanted
     for per_unit, cap, have in zip(
         unit.as_tuple(), capacity.as_tuple(), used.as_tuple(), strict=True
@@ -257,19 +376,157 @@ def _vehicle_type(territory: Territory, vehicle: Vehicle, *, long_days: bool) ->
     )
 
 
-def _group(
-    territory: Territory, lines: Sequence[tuple[str, str, int, str]]
-) -> dict[tuple[str, str], list[Line]]:
+def _group(territory: Territory, lines: Sequence[SiteLine]) -> dict[_GroupKey, list[StopLine]]:
     """Lines per (site, temperature group): ``ambient`` or ``cold`` (chilled and frozen)."""
-    groups: dict[tuple[str, str], list[Line]] = defaultdict(list)
-    for site_id, product_id, quantity, replaces in lines:
-        if quantity <= 0:
+    groups: dict[_GroupKey, list[StopLine]] = defaultdict(list)
+    for line in lines:
+        if line.quantity <= 0:
             continue
-        temperature = territory.products_by_id[product_id].temperature
-        groups[(site_id, "ambient" if temperature == "ambient" else "cold")].append(
-            (product_id, quantity, replaces)
-        )
+        temperature = territory.products_by_id[line.product_id].temperature
+        group = "ambient" if temperature == "ambient" else "cold"
+        groups[_GroupKey(line.site_id, group)].append(line.stop_line)
     return groups
+
+
+def _site_groups(
+    territory: Territory, lines: Sequence[SiteLine], capacities: Sequence[Load]
+) -> dict[_GroupKey, list[StopLine]]:
+    """Group lines per site and temperature; cold goods split when no vehicle carries both.
+
+    A site's chilled and frozen goods form one ``cold`` group, unless no vehicle of the
+    day has every compartment they need: they then become a ``chilled`` and a
+    ``frozen`` group (separate stops).
+    """
+    groups = _group(territory, lines)
+    for key in [key for key in groups if key.group == "cold"]:
+        cold_load = _load(territory, groups[key])
+        if not any(_has_compartments(cold_load, c) for c in capacities):
+            for line in groups.pop(key):
+                temperature = territory.products_by_id[line.product_id].temperature
+                groups[_GroupKey(key.site_id, str(temperature))].append(line)
+    return groups
+
+
+def _group_stops(
+    territory: Territory,
+    day: date,
+    kind: str,
+    site_id: str,
+    lines: Sequence[StopLine],
+    day_vehicles: Sequence[Vehicle],
+    capacities: Sequence[Load],
+) -> list[_StopSpec] | Rejected:
+    """The stops of one site's temperature group, or why it cannot be served that day.
+
+    The group is one stop when one suitable vehicle can carry it, else it is split into
+    chunks that fit the biggest suitable vehicle.  A venue closed that day, a group no
+    vehicle may carry there, and a unit larger than any suitable vehicle are rejected.
+    """
+    site = (
+        territory.venues_by_id[site_id] if kind == "venue" else territory.producers_by_id[site_id]
+    )
+    windows = _windows_s(site.opening.get(weekday_of(day), ()))
+    if not windows:
+        if kind == "venue":
+            return Rejected(site_id, kind, tuple(lines), f"closed on {_day_name(day)}")
+        windows = ((0, _DAY_S),)  # a farm without pickup hours can be visited any time
+    load = _load(territory, lines)
+    allowed = [
+        i
+        for i, v in enumerate(day_vehicles)
+        if _has_compartments(load, capacities[i]) and _suitable(territory, v, site_id, kind)
+    ]
+    if not allowed:
+        reason = _no_vehicle_reason(territory, day_vehicles, load, site_id, kind, day)
+        return Rejected(site_id, kind, tuple(lines), reason)
+    chunks: list[tuple[StopLine, ...]] = [tuple(lines)]
+    if not any(_fits(load, capacities[i]) for i in allowed):
+        biggest = max(allowed, key=lambda i: capacities[i].as_tuple())
+        chunks = _split(territory, lines, capacities[biggest])
+        if not chunks:
+            return Rejected(
+                site_id, kind, tuple(lines), "a single unit is larger than any suitable vehicle"
+            )
+    return [
+        _StopSpec(StopContent(site_id, kind, chunk), frozenset(allowed), windows)
+        for chunk in chunks
+    ]
+
+
+def _day_stops(territory: Territory, work: DayWork, day_vehicles: Sequence[Vehicle]) -> _DayStops:
+    """The day's stops (deliveries first, then pickups, each by site and group)."""
+    capacities = [_capacity(v) for v in day_vehicles]
+    specs: list[_StopSpec] = []
+    rejected: list[Rejected] = []
+    for kind, lines in (("venue", work.deliveries), ("producer", work.pickups)):
+        groups = _site_groups(territory, lines, capacities)
+        for (site_id, _group_name), group_lines in sorted(groups.items()):
+            stops = _group_stops(
+                territory, work.day, kind, site_id, group_lines, day_vehicles, capacities
+            )
+            if isinstance(stops, Rejected):
+                rejected.append(stops)
+            else:
+                specs += stops
+    return _DayStops(tuple(specs), tuple(rejected))
+
+
+def _nothing_to_route(
+    work: DayWork, day_vehicles: Sequence[Vehicle], hub_id: str, stops: _DayStops
+) -> DayProblem:
+    """The day without a routing problem: every stop is rejected (no vehicle works)."""
+    rejected = list(stops.rejected)
+    for spec in stops.specs:
+        content = spec.content
+        rejected.append(
+            Rejected(
+                content.site_id,
+                content.site_kind,
+                content.lines,
+                f"no vehicle works on {_day_name(work.day)}",
+            )
+        )
+    return DayProblem(work.day, None, (), tuple(day_vehicles), (hub_id,), tuple(rejected))
+
+
+def _profiles(
+    matrices: Mapping[str, TravelMatrices],
+    site_index: Mapping[str, int],
+    sites: Sequence[str],
+    day_vehicles: Sequence[Vehicle],
+) -> dict[str, Profile]:
+    """Travel durations (s) and distances (m) between the day's sites, per vehicle profile."""
+    rows = np.array([site_index[s] for s in sites])
+    take = np.ix_(rows, rows)
+    return {
+        name: Profile(
+            duration_s=matrices[name].duration_s[take], distance_m=matrices[name].distance_m[take]
+        )
+        for name in sorted({v.profile for v in day_vehicles})
+    }
+
+
+def _routing_stop(territory: Territory, spec: _StopSpec, location: int) -> Stop:
+    """The routing stop of a spec at ``location`` (its index among the day's sites)."""
+    content = spec.content
+    hub = territory.hub
+    if content.site_kind == "venue":
+        fixed_min = territory.venues_by_id[content.site_id].service_min
+        delivery, pickup = _load(territory, content.lines), Load()
+    else:
+        fixed_min = hub.service.default_service_min
+        delivery, pickup = Load(), _load(territory, content.lines)
+    return Stop(
+        location=location,
+        delivery=delivery.as_tuple(),
+        pickup=pickup.as_tuple(),
+        service_s=round(fixed_min * 60 + hub.service.handling_s_per_unit * content.units),
+        windows=spec.windows_s,
+        required=False,
+        penalty=_UNSERVED_PENALTY + (delivery + pickup).mass_g,
+        allowed_vehicle_types=spec.allowed_vehicle_types,
+        label=f"{content.site_id} ({content.site_kind})",
+    )
 
 
 def build_day_problem(
@@ -307,128 +564,28 @@ def build_day_problem(
     weekday = weekday_of(work.day)
     hub = territory.hub
     day_vehicles = [v for v in vehicles if weekday in v.days]
-    capacities = [_capacity(v) for v in day_vehicles]
-    contents: list[StopContent] = []
-    rejected: list[Rejected] = []
-    specs: list[tuple[StopContent, frozenset[int], tuple[tuple[int, int], ...], bool]] = []
-    for kind, lines in (("venue", work.deliveries), ("producer", work.pickups)):
-        groups = _group(territory, lines)
-        for site_id, group_name in [key for key in groups if key[1] == "cold"]:
-            cold_load = _load(territory, groups[(site_id, group_name)])
-            if not any(_has_compartments(cold_load, c) for c in capacities):
-                # no vehicle carries both: chilled and frozen goods become separate stops
-                for line in groups.pop((site_id, group_name)):
-                    temperature = territory.products_by_id[line[0]].temperature
-                    groups[(site_id, str(temperature))].append(line)
-        for (site_id, _group_name), group_lines in sorted(groups.items()):
-            site = (
-                territory.venues_by_id[site_id]
-                if kind == "venue"
-                else territory.producers_by_id[site_id]
-            )
-            windows = _windows_s(site.opening.get(weekday, ()))
-            if not windows:
-                if kind == "venue":
-                    rejected.append(
-                        Rejected(
-                            site_id, kind, tuple(group_lines), f"closed on {_day_name(work.day)}"
-                        )
-                    )
-                    continue
-                windows = ((0, _DAY_S),)  # a farm without pickup hours can be visited any time
-            load = _load(territory, group_lines)
-            allowed = [
-                i
-                for i, v in enumerate(day_vehicles)
-                if _has_compartments(load, capacities[i]) and _suitable(territory, v, site_id, kind)
-            ]
-            if not allowed:
-                rejected.append(
-                    Rejected(
-                        site_id,
-                        kind,
-                        tuple(group_lines),
-                        _no_vehicle_reason(territory, day_vehicles, load, site_id, kind, work.day),
-                    )
-                )
-                continue
-            chunks: list[tuple[Line, ...]] = [tuple(group_lines)]
-            if not any(_fits(load, capacities[i]) for i in allowed):
-                biggest = max(allowed, key=lambda i: capacities[i].as_tuple())
-                chunks = _split(territory, group_lines, capacities[biggest])
-                if not chunks:
-                    rejected.append(
-                        Rejected(
-                            site_id,
-                            kind,
-                            tuple(group_lines),
-                            "a single unit is larger than any suitable vehicle",
-                        )
-                    )
-                    continue
-            for chunk in chunks:
-                specs.append(
-                    (
-                        StopContent(site_id, kind, chunk),
-                        frozenset(allowed),
-                        windows,
-                        kind == "venue",
-                    )
-                )
-    if not specs or not day_vehicles:
-        for content, _, _, _ in specs:
-            rejected.append(
-                Rejected(
-                    content.site_id,
-                    content.site_kind,
-                    content.lines,
-                    f"no vehicle works on {_day_name(work.day)}",
-                )
-            )
-        return DayProblem(work.day, None, (), tuple(day_vehicles), (hub.id,), tuple(rejected))
-    sites = [hub.id, *sorted({content.site_id for content, _, _, _ in specs})]
+    stops = _day_stops(territory, work, day_vehicles)
+    if not stops.specs or not day_vehicles:
+        return _nothing_to_route(work, day_vehicles, hub.id, stops)
+    sites = [hub.id, *sorted({spec.content.site_id for spec in stops.specs})]
     local = {site: i for i, site in enumerate(sites)}
-    rows = np.array([site_index[s] for s in sites])
-    take = np.ix_(rows, rows)
-    profiles: dict[str, Profile] = {
-        name: Profile(
-            duration_s=matrices[name].duration_s[take], distance_m=matrices[name].distance_m[take]
-        )
-        for name in sorted({v.profile for v in day_vehicles})
-    }
-    handling = hub.service.handling_s_per_unit
-    stops = []
-    for content, allowed_types, windows, _ in specs:
-        if content.site_kind == "venue":
-            fixed_min = territory.venues_by_id[content.site_id].service_min
-            delivery, pickup = _load(territory, content.lines), Load()
-        else:
-            fixed_min = hub.service.default_service_min
-            delivery, pickup = Load(), _load(territory, content.lines)
-        contents.append(content)
-        stops.append(
-            Stop(
-                location=local[content.site_id],
-                delivery=delivery.as_tuple(),
-                pickup=pickup.as_tuple(),
-                service_s=round(fixed_min * 60 + handling * content.units),
-                windows=windows,
-                required=False,
-                penalty=_UNSERVED_PENALTY + (delivery + pickup).mass_g,
-                allowed_vehicle_types=allowed_types,
-                label=f"{content.site_id} ({content.site_kind})",
-            )
-        )
     problem = RoutingProblem(
         dimensions=DIMENSIONS,
-        profiles=profiles,
-        stops=tuple(stops),
+        profiles=_profiles(matrices, site_index, sites, day_vehicles),
+        stops=tuple(
+            _routing_stop(territory, spec, local[spec.content.site_id]) for spec in stops.specs
+        ),
         vehicle_types=tuple(_vehicle_type(territory, v, long_days=long_days) for v in day_vehicles),
-        coordinates=tuple(_site_point(territory, s) for s in sites),
+        coordinates=tuple((territory.sites[s].lon, territory.sites[s].lat) for s in sites),
         name=f"{territory.hub.name} {work.day.isoformat()}",
     )
     return DayProblem(
-        work.day, problem, tuple(contents), tuple(day_vehicles), tuple(sites), tuple(rejected)
+        work.day,
+        problem,
+        tuple(spec.content for spec in stops.specs),
+        tuple(day_vehicles),
+        tuple(sites),
+        stops.rejected,
     )
 
 
@@ -463,106 +620,179 @@ def _no_vehicle_reason(
     return f"no vehicle with the right compartments may go there on {when}"
 
 
-def plan_rows(
-    territory: Territory, day_problem: DayProblem, result: RoutingResult
-) -> tuple[list[RouteStop], list[DeliveryLine], list[PickupLine]]:
+@dataclass(frozen=True)
+class _Place:
+    """Where a visit happens and what is done there (the ``routes.csv`` columns)."""
+
+    site_id: str
+    site_kind: str
+    action: str
+
+
+def _place(
+    territory: Territory, day_problem: DayProblem, visit: Visit, rows: list[RouteStop]
+) -> _Place:
+    """The site and action of a visit (a break happens where the previous row was)."""
+    if visit.kind == "stop":
+        content = day_problem.contents[visit.index]
+        action = "deliver" if content.site_kind == "venue" else "pickup"
+        return _Place(content.site_id, content.site_kind, action)
+    if visit.kind == "break":
+        return _Place(rows[-1].site_id, rows[-1].site_kind, "break")
+    return _Place(territory.hub.id, "hub", visit.kind)
+
+
+def _add_visit_row(
+    rows: list[RouteStop],
+    visit: Visit,
+    place: _Place,
+    day: date,
+    vehicle_id: str,
+    trip: int,
+    at: Callable[[int], datetime],
+    loading_s: int,
+) -> None:
+    """Append the visit's row, or extend the previous row at the same site and action.
+
+    ``at`` turns seconds after midnight into a time of the day; the start row's
+    arrival is before the hub loading (``loading_s``, seconds).
+    """
+    load = Load(*visit.load_after)
+    ambient_l, chilled_l, frozen_l = load.litres()
+    arrival = visit.arrival_s - loading_s if visit.kind == "start" else visit.arrival_s
+    previous = rows[-1] if rows else None
+    if (
+        previous is not None
+        and place.action in ("deliver", "pickup")
+        and previous.action == place.action
+        and previous.site_id == place.site_id
+    ):
+        rows[-1] = replace(
+            previous,
+            departure=at(visit.departure_s),
+            load_kg=load.kg,
+            load_l=ambient_l,
+            chilled_l=chilled_l,
+            frozen_l=frozen_l,
+        )
+        return
+    rows.append(
+        RouteStop(
+            day=day,
+            vehicle_id=vehicle_id,
+            trip=trip,
+            seq=len(rows) + 1,
+            site_id=place.site_id,
+            site_kind=place.site_kind,
+            action=place.action,
+            arrival=at(arrival),
+            service_start=at(visit.start_service_s if visit.kind == "stop" else arrival),
+            departure=at(visit.departure_s),
+            distance_m=visit.distance_m_from_prev,
+            duration_s=visit.duration_s_from_prev,
+            load_kg=load.kg,
+            load_l=ambient_l,
+            chilled_l=chilled_l,
+            frozen_l=frozen_l,
+        )
+    )
+
+
+def _route_rows(
+    territory: Territory,
+    day_problem: DayProblem,
+    route: Route,
+    at: Callable[[int], datetime],
+    loading_s: int,
+) -> DayRows:
+    """One vehicle's rows of the day (deliveries and pickups not yet summed)."""
+    vehicle = day_problem.vehicles[route.vehicle_type]
+    rows: list[RouteStop] = []
+    deliveries: list[DeliveryLine] = []
+    pickups: list[PickupLine] = []
+    trip = 1
+    for visit in route.visits:
+        place = _place(territory, day_problem, visit, rows)
+        _add_visit_row(rows, visit, place, day_problem.day, vehicle.id, trip, at, loading_s)
+        if visit.kind == "stop":
+            lines = day_problem.contents[visit.index].lines
+            if rows[-1].action == "deliver":
+                deliveries += _delivery_rows(rows[-1], lines)
+            else:
+                pickups += _pickup_rows(rows[-1], lines)
+        if visit.kind == "reload":
+            trip += 1
+    return DayRows(tuple(rows), tuple(deliveries), tuple(pickups))
+
+
+def _delivery_rows(row: RouteStop, lines: Sequence[StopLine]) -> list[DeliveryLine]:
+    """``deliveries.csv`` rows of the lines unloaded at a route row."""
+    return [
+        DeliveryLine(
+            row.day,
+            row.vehicle_id,
+            row.trip,
+            row.seq,
+            row.site_id,
+            line.product_id,
+            line.quantity,
+            line.substitute_for,
+        )
+        for line in lines
+    ]
+
+
+def _pickup_rows(row: RouteStop, lines: Sequence[StopLine]) -> list[PickupLine]:
+    """``pickups.csv`` rows of the lines collected at a route row."""
+    return [
+        PickupLine(
+            row.day, row.vehicle_id, row.trip, row.seq, row.site_id, line.product_id, line.quantity
+        )
+        for line in lines
+    ]
+
+
+def _midnight(territory: Territory, day: date) -> datetime:
+    """The start of ``day`` in the hub's time zone.
+
+    Raises
+    ------
+    ValueError
+        When this system does not know the hub's time zone.
+    """
+    tz = territory.tzinfo
+    if tz is None:
+        raise ValueError(f"unknown time zone {territory.hub.timezone!r} in hub.toml")
+    return datetime(day.year, day.month, day.day, tzinfo=tz)
+
+
+def plan_rows(territory: Territory, day_problem: DayProblem, result: RoutingResult) -> DayRows:
     """Turn a routing result into ``routes.csv``, ``deliveries.csv``, ``pickups.csv`` rows.
 
     Consecutive stops of one vehicle at the same site (a venue's ambient and cold
     goods, say) become one row.  The ``reload`` row belongs to the trip it ends.
+
+    Raises
+    ------
+    ValueError
+        When this system does not know the hub's time zone.
     """
-    problem = day_problem.problem
-    assert problem is not None
-    tz = ZoneInfo(territory.hub.timezone)
-    midnight = datetime(day_problem.day.year, day_problem.day.month, day_problem.day.day, tzinfo=tz)
+    assert day_problem.problem is not None
+    midnight = _midnight(territory, day_problem.day)
     loading_s = round(territory.hub.service.loading_min * 60)
-    routes: list[RouteStop] = []
-    deliveries: list[DeliveryLine] = []
-    pickups: list[PickupLine] = []
 
     def at(seconds: int) -> datetime:
         return midnight + timedelta(seconds=seconds)
 
+    routes: list[RouteStop] = []
+    deliveries: list[DeliveryLine] = []
+    pickups: list[PickupLine] = []
     for route in result.routes:
-        vehicle = day_problem.vehicles[route.vehicle_type]
-        rows: list[RouteStop] = []
-        trip = 1
-        for visit in route.visits:
-            load = Load(*visit.load_after)
-            ambient_l, chilled_l, frozen_l = load.litres()
-            if visit.kind == "stop":
-                content = day_problem.contents[visit.index]
-                site_id, site_kind = content.site_id, content.site_kind
-                action = "deliver" if site_kind == "venue" else "pickup"
-            elif visit.kind == "break":
-                site_id, site_kind, action = rows[-1].site_id, rows[-1].site_kind, "break"
-            else:
-                site_id, site_kind, action = territory.hub.id, "hub", visit.kind
-            arrival = visit.arrival_s - loading_s if visit.kind == "start" else visit.arrival_s
-            previous = rows[-1] if rows else None
-            if (
-                previous is not None
-                and action in ("deliver", "pickup")
-                and previous.action == action
-                and previous.site_id == site_id
-            ):
-                rows[-1] = replace(
-                    previous,
-                    departure=at(visit.departure_s),
-                    load_kg=load.kg,
-                    load_l=ambient_l,
-                    chilled_l=chilled_l,
-                    frozen_l=frozen_l,
-                )
-            else:
-                rows.append(
-                    RouteStop(
-                        day=day_problem.day,
-                        vehicle_id=vehicle.id,
-                        trip=trip,
-                        seq=len(rows) + 1,
-                        site_id=site_id,
-                        site_kind=site_kind,
-                        action=action,
-                        arrival=at(arrival),
-                        service_start=at(
-                            visit.start_service_s if visit.kind == "stop" else arrival
-                        ),
-                        departure=at(visit.departure_s),
-                        distance_m=visit.distance_m_from_prev,
-                        duration_s=visit.duration_s_from_prev,
-                        load_kg=load.kg,
-                        load_l=ambient_l,
-                        chilled_l=chilled_l,
-                        frozen_l=frozen_l,
-                    )
-                )
-            if visit.kind == "stop":
-                row = rows[-1]
-                for product_id, quantity, replaces in day_problem.contents[visit.index].lines:
-                    if row.action == "deliver":
-                        deliveries.append(
-                            DeliveryLine(
-                                row.day,
-                                vehicle.id,
-                                trip,
-                                row.seq,
-                                site_id,
-                                product_id,
-                                quantity,
-                                replaces,
-                            )
-                        )
-                    else:
-                        pickups.append(
-                            PickupLine(
-                                row.day, vehicle.id, trip, row.seq, site_id, product_id, quantity
-                            )
-                        )
-            if visit.kind == "reload":
-                trip += 1
-        routes.extend(rows)
-    return routes, _summed(deliveries), _summed(pickups)
+        rows = _route_rows(territory, day_problem, route, at, loading_s)
+        routes += rows.routes
+        deliveries += rows.deliveries
+        pickups += rows.pickups
+    return DayRows(tuple(routes), tuple(_summed(deliveries)), tuple(_summed(pickups)))
 
 
 def _summed(lines: list[_L]) -> list[_L]:

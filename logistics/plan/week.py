@@ -21,12 +21,21 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import NamedTuple
 
 from geo.matrix import OffNetworkWarning, TravelMatrices
 from geo.travel import TravelTimes
 from logistics.allocation.allocate import AllocatedLine, Allocation, Demand, allocate
 from logistics.load import Load, load_of
-from logistics.plan.day_problem import DayProblem, DayWork, build_day_problem, plan_rows
+from logistics.plan.day_problem import (
+    DayProblem,
+    DayRows,
+    DayWork,
+    SiteLine,
+    StopLine,
+    build_day_problem,
+    plan_rows,
+)
 from logistics.plan.delivery_days import VenueNeed, assign_delivery_days
 from logistics.plan.unserved_reasons import explain_unserved
 from logistics.routing import RoutingResult, solve
@@ -38,8 +47,11 @@ __all__ = [
     "DayOutcome",
     "MissedPickup",
     "PlanOptions",
+    "SiteMatrices",
+    "WeekDemands",
     "WeekPlan",
     "plan_week",
+    "site_matrices",
     "week_days",
     "week_demands",
 ]
@@ -116,6 +128,49 @@ class MissedPickup:
     reason: str
 
 
+@dataclass(frozen=True)
+class SiteMatrices:
+    """Travel matrices over every site of a territory (see :func:`site_matrices`).
+
+    Attributes
+    ----------
+    matrices
+        Per profile (``drive``, ``bike``), durations (s) and distances (m) between sites.
+    site_index
+        Row of each site id (the hub included) in every matrix.
+    approximated
+        Ids of the sites off the road network, whose travel times are approximated.
+    """
+
+    matrices: Mapping[str, TravelMatrices]
+    site_index: Mapping[str, int]
+    approximated: tuple[str, ...]
+
+
+class WeekDemands(NamedTuple):
+    """Order lines on delivery days (see :func:`week_demands`); unpacks as a pair."""
+
+    demands: list[Demand]
+    """Dated demand lines, whole units, by venue then product."""
+    unserved: list[UnservedLine]
+    """Order lines no delivery day can take, with reasons."""
+
+
+@dataclass
+class _WeekRows:
+    """The week's plan rows so far (mutable working record)."""
+
+    routes: list[RouteStop] = field(default_factory=list)
+    deliveries: list[DeliveryLine] = field(default_factory=list)
+    pickups: list[PickupLine] = field(default_factory=list)
+
+    def add(self, rows: DayRows) -> None:
+        """Append a day's rows."""
+        self.routes += rows.routes
+        self.deliveries += rows.deliveries
+        self.pickups += rows.pickups
+
+
 class _Outcomes:
     """What a week's days could not do: unserved order lines and missed farm pickups."""
 
@@ -130,20 +185,26 @@ class _Outcomes:
         day: date,
         site_id: str,
         site_kind: str,
-        lines: Sequence[tuple[str, int, str]],
+        lines: Sequence[StopLine],
         reason: str,
     ) -> None:
-        """Record lines of a stop that cannot be served (a venue) or collected (a farm)."""
-        for product_id, quantity, replaces in lines:
+        """Record lines of a stop that cannot be served (a venue) or collected (a farm).
+
+        An unserved substitute counts against the ordered product it replaces.
+        """
+        for line in lines:
             if site_kind == "venue":
                 self.unserved.append(
-                    UnservedLine(site_id, replaces or product_id, quantity, reason)
+                    UnservedLine(
+                        site_id, line.substitute_for or line.product_id, line.quantity, reason
+                    )
                 )
             else:
                 logger.warning("pickup at %s on %s not routed: %s", site_id, day, reason)
-                self.missed.append(MissedPickup(site_id, product_id, day, quantity, reason))
-                self._missed_left[(site_id, product_id, day)] += quantity
-                self._missed_reason[(site_id, product_id, day)] = reason
+                key = (site_id, line.product_id, day)
+                self.missed.append(MissedPickup(*key, line.quantity, reason))
+                self._missed_left[key] += line.quantity
+                self._missed_reason[key] = reason
 
     def deliverable(self, line: AllocatedLine) -> int:
         """Units of an allocated line still deliverable once missed pickups are taken out."""
@@ -196,16 +257,16 @@ def _fleet_capacity(vehicles: Sequence[Vehicle], day: date) -> Load:
 
 def site_matrices(
     territory: Territory, travel: Mapping[str, TravelTimes], profiles: Sequence[str]
-) -> tuple[dict[str, TravelMatrices], dict[str, int], tuple[str, ...]]:
+) -> SiteMatrices:
     """Travel matrices over every site of the territory, per profile.
 
-    Returns the matrices, the row of each site id, and the ids of sites whose travel
-    times are approximated because they lie off the road network (logged, not raised).
+    Rows follow :attr:`Territory.site_index` (hub, venues, producers).  Sites whose
+    travel times are approximated because they lie off the road network are logged
+    and listed, not raised.
     """
-    hub = territory.hub
-    ids = [hub.id, *(v.id for v in territory.venues), *(p.id for p in territory.producers)]
-    points = [(hub.lon, hub.lat), *((v.lon, v.lat) for v in territory.venues)]
-    points += [(p.lon, p.lat) for p in territory.producers]
+    sites = territory.sites
+    ids = list(sites)
+    points = [(site.lon, site.lat) for site in sites.values()]
     matrices: dict[str, TravelMatrices] = {}
     approximated: set[str] = set()
     for profile in profiles:
@@ -215,12 +276,10 @@ def site_matrices(
         for warning in caught:
             logger.warning("%s network: %s", profile, warning.message)
         approximated |= {ids[i] for i in matrices[profile].approximated}
-    return matrices, {site: i for i, site in enumerate(ids)}, tuple(sorted(approximated))
+    return SiteMatrices(matrices, territory.site_index, tuple(sorted(approximated)))
 
 
-def week_demands(
-    territory: Territory, week: IsoWeek, vehicles: Sequence[Vehicle]
-) -> tuple[list[Demand], list[UnservedLine]]:
+def week_demands(territory: Territory, week: IsoWeek, vehicles: Sequence[Vehicle]) -> WeekDemands:
     """Choose delivery days and split each venue's order lines over them.
 
     Returns the dated demand lines and the order lines that no day can take (with reasons).
@@ -268,7 +327,7 @@ def week_demands(
                 for d, q in zip(venue_days, parts, strict=True)
                 if q > 0
             ]
-    return demands, unserved
+    return WeekDemands(demands, unserved)
 
 
 def plan_week(
@@ -310,6 +369,52 @@ def plan_week(
         When no week is given and ``hub.toml`` names none.
     """
     options = options or PlanOptions()
+    week = _week_to_plan(territory, week)
+    fleet = list(territory.vehicles if vehicles is None else vehicles)
+    if venue_ids is not None:
+        territory = _only_venues(territory, venue_ids)
+    report = progress or (lambda _message: None)
+    demands, unserved = week_demands(territory, week, fleet)
+    allocation = allocate(territory, demands, min_remaining_days=options.min_remaining_days)
+    report(f"allocated stock and offers ({allocation.status.name.lower()})")
+    outcomes = _Outcomes()
+    outcomes.unserved += unserved
+    outcomes.unserved += _shortfalls(allocation)
+    sites = site_matrices(territory, travel, sorted({"drive"} | {v.profile for v in fleet}))
+    lines_by_day = _lines_by_day(allocation)
+    pickups_by_day = _pickups_by_day(allocation)
+    rows = _WeekRows()
+    days: list[DayOutcome] = []
+    for day in sorted(week_days(week).values()):
+        work = DayWork(
+            day,
+            _deliverable(lines_by_day.get(day, []), outcomes),
+            tuple(pickups_by_day.get(day, [])),
+        )
+        if not work.deliveries and not work.pickups:
+            continue
+        outcome = _plan_day(territory, work, fleet, sites, options, outcomes, rows, report)
+        if outcome is not None:
+            days.append(outcome)
+    tables = PlanTables(
+        tuple(rows.routes),
+        tuple(rows.deliveries),
+        tuple(rows.pickups),
+        tuple(_merge_unserved(outcomes.unserved)),
+    )
+    return WeekPlan(
+        week, tables, allocation, tuple(days), sites.approximated, tuple(outcomes.missed)
+    )
+
+
+def _week_to_plan(territory: Territory, week: IsoWeek | None) -> IsoWeek:
+    """The week asked for, else the territory's.
+
+    Raises
+    ------
+    InputError
+        When no week is given and ``hub.toml`` names none.
+    """
     week = week or territory.week
     if week is None:
         raise InputError(
@@ -321,94 +426,98 @@ def plan_week(
                 )
             ]
         )
-    fleet = list(territory.vehicles if vehicles is None else vehicles)
-    if venue_ids is not None:
-        territory = _only_venues(territory, venue_ids)
-    report = progress or (lambda _message: None)
-    demands, unserved = week_demands(territory, week, fleet)
-    allocation = allocate(territory, demands, min_remaining_days=options.min_remaining_days)
-    report(f"allocated stock and offers ({allocation.status.name.lower()})")
-    outcomes = _Outcomes()
-    outcomes.unserved += unserved
-    for line in allocation.lines:
-        if line.shortfall > 0:
-            outcomes.unserved.append(
-                UnservedLine(line.venue_id, line.product_id, line.shortfall, line.reason)
-            )
-    profiles = sorted({"drive"} | {v.profile for v in fleet})
-    matrices, site_index, approximated = site_matrices(territory, travel, profiles)
-    lines_by_day: dict[date, list[AllocatedLine]] = defaultdict(list)
+    return week
+
+
+def _shortfalls(allocation: Allocation) -> list[UnservedLine]:
+    """The units the allocation could not serve, with its reasons."""
+    return [
+        UnservedLine(line.venue_id, line.product_id, line.shortfall, line.reason)
+        for line in allocation.lines
+        if line.shortfall > 0
+    ]
+
+
+def _lines_by_day(allocation: Allocation) -> dict[date, list[AllocatedLine]]:
+    """Allocated lines with units to deliver, per delivery day (allocation order)."""
+    by_day: dict[date, list[AllocatedLine]] = defaultdict(list)
     for line in allocation.lines:
         if line.allocated > 0:
-            lines_by_day[line.day].append(line)
-    pickups_by_day: dict[date, list[tuple[str, str, int, str]]] = defaultdict(list)
+            by_day[line.day].append(line)
+    return by_day
+
+
+def _pickups_by_day(allocation: Allocation) -> dict[date, list[SiteLine]]:
+    """The offers to collect, as pickup lines per collection day."""
+    by_day: dict[date, list[SiteLine]] = defaultdict(list)
     for pickup in allocation.pickups:
-        pickups_by_day[pickup.pickup_day].append(
-            (pickup.producer_id, pickup.product_id, pickup.quantity, "")
+        by_day[pickup.pickup_day].append(
+            SiteLine(pickup.producer_id, pickup.product_id, pickup.quantity)
         )
-    routes: list[RouteStop] = []
-    deliveries: list[DeliveryLine] = []
-    pickups: list[PickupLine] = []
-    days: list[DayOutcome] = []
-    for day in sorted(week_days(week).values()):
-        day_deliveries = []
-        for line in lines_by_day.get(day, []):
-            quantity = outcomes.deliverable(line)
-            if quantity > 0:
-                day_deliveries.append(
-                    (line.venue_id, line.product_id, quantity, line.substitute_for or "")
-                )
-        if not day_deliveries and not pickups_by_day.get(day):
-            continue
-        day_problem = build_day_problem(
-            territory,
-            DayWork(day, tuple(day_deliveries), tuple(pickups_by_day.get(day, []))),
-            fleet,
-            matrices,
-            site_index,
-            long_days=options.long_days,
-        )
-        for rejected in day_problem.rejected:
-            outcomes.fail(
-                day, rejected.site_id, rejected.site_kind, rejected.lines, rejected.reason
+    return by_day
+
+
+def _deliverable(lines: Sequence[AllocatedLine], outcomes: _Outcomes) -> tuple[SiteLine, ...]:
+    """A day's delivery lines, less what missed pickups of earlier days took away."""
+    deliveries = []
+    for line in lines:
+        quantity = outcomes.deliverable(line)
+        if quantity > 0:
+            deliveries.append(
+                SiteLine(line.venue_id, line.product_id, quantity, line.substitute_for or "")
             )
-        if day_problem.problem is None:
-            continue
-        result = solve(
-            day_problem.problem,
-            engine=options.engine,
-            time_limit_s=options.time_limit_s,
-            seed=options.seed,
-            max_iterations=options.max_iterations,
-        )
-        _collect(territory, day_problem, result, routes, deliveries, pickups, outcomes)
-        days.append(
-            DayOutcome(
-                day,
-                len(day_problem.problem.stops),
-                result.engine,
-                result.feasible,
-                result.runtime_s,
-                tuple(str(v) for v in result.violations),
-            )
-        )
-        report(f"planned {day.isoformat()}: {len(result.routes)} rounds, engine {result.engine}")
-    tables = PlanTables(
-        tuple(routes), tuple(deliveries), tuple(pickups), tuple(_merge_unserved(outcomes.unserved))
+    return tuple(deliveries)
+
+
+def _plan_day(
+    territory: Territory,
+    work: DayWork,
+    fleet: Sequence[Vehicle],
+    sites: SiteMatrices,
+    options: PlanOptions,
+    outcomes: _Outcomes,
+    rows: _WeekRows,
+    report: Progress,
+) -> DayOutcome | None:
+    """Route one day: its rows go to ``rows``, what fails to ``outcomes``.
+
+    Returns how the day was solved, or ``None`` when there was nothing to route.
+    """
+    day = work.day
+    day_problem = build_day_problem(
+        territory, work, fleet, sites.matrices, sites.site_index, long_days=options.long_days
     )
-    return WeekPlan(week, tables, allocation, tuple(days), approximated, tuple(outcomes.missed))
+    for rejected in day_problem.rejected:
+        outcomes.fail(day, rejected.site_id, rejected.site_kind, rejected.lines, rejected.reason)
+    if day_problem.problem is None:
+        return None
+    result = solve(
+        day_problem.problem,
+        engine=options.engine,
+        time_limit_s=options.time_limit_s,
+        seed=options.seed,
+        max_iterations=options.max_iterations,
+    )
+    _collect(territory, day_problem, result, rows, outcomes)
+    report(f"planned {day.isoformat()}: {len(result.routes)} rounds, engine {result.engine}")
+    return DayOutcome(
+        day,
+        len(day_problem.problem.stops),
+        result.engine,
+        result.feasible,
+        result.runtime_s,
+        tuple(str(v) for v in result.violations),
+    )
 
 
 def _collect(
     territory: Territory,
     day_problem: DayProblem,
     result: RoutingResult,
-    routes: list[RouteStop],
-    deliveries: list[DeliveryLine],
-    pickups: list[PickupLine],
+    rows: _WeekRows,
     outcomes: _Outcomes,
 ) -> None:
-    """Add a day's solved rounds to the week's tables (only a verified result is used)."""
+    """Add a day's solved rounds to the week's rows (only a verified result is used)."""
     day = day_problem.day
     if not result.feasible:
         logger.error(
@@ -425,10 +534,7 @@ def _collect(
                 "no valid round could be built that day",
             )
         return
-    day_routes, day_deliveries, day_pickups = plan_rows(territory, day_problem, result)
-    routes += day_routes
-    deliveries += day_deliveries
-    pickups += day_pickups
+    rows.add(plan_rows(territory, day_problem, result))
     for stop_index in result.unserved:
         content = day_problem.contents[stop_index]
         outcomes.fail(

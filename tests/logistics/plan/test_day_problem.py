@@ -16,7 +16,14 @@ import pytest
 
 from geo.travel import TravelTimes
 from logistics.load import Load
-from logistics.plan.day_problem import DayProblem, DayWork, build_day_problem, plan_rows
+from logistics.plan.day_problem import (
+    DayProblem,
+    DayWork,
+    SiteLine,
+    StopLine,
+    build_day_problem,
+    plan_rows,
+)
 from logistics.plan.travel import territory_travel_times
 from logistics.plan.week import site_matrices
 from logistics.routing import solve
@@ -47,9 +54,9 @@ def _build(
 ) -> DayProblem:
     fleet = list(territory.vehicles if vehicles is None else vehicles)
     profiles = sorted({"drive"} | {v.profile for v in fleet})
-    matrices, site_index, _ = site_matrices(territory, travel, profiles)
-    work = DayWork(day, tuple((site, product, q, "") for site, product, q in deliveries))
-    return build_day_problem(territory, work, fleet, matrices, site_index)
+    sites = site_matrices(territory, travel, profiles)
+    work = DayWork(day, tuple(SiteLine(site, product, q) for site, product, q in deliveries))
+    return build_day_problem(territory, work, fleet, sites.matrices, sites.site_index)
 
 
 def _allowed(day_problem: DayProblem, stop: int) -> set[str]:
@@ -66,7 +73,10 @@ def test_cold_and_ambient_goods_are_separate_stops_at_the_same_place(setup: Setu
     territory, travel = setup
     dp = _build(territory, travel, [("v2", "pates", 2), ("v2", "yaourt", 3)])
     assert dp.problem is not None and dp.rejected == ()
-    assert [c.lines for c in dp.contents] == [(("pates", 2, ""),), (("yaourt", 3, ""),)]
+    assert [c.lines for c in dp.contents] == [
+        (StopLine("pates", 2, ""),),
+        (StopLine("yaourt", 3, ""),),
+    ]
     ambient, cold = dp.problem.stops
     assert ambient.location == cold.location == dp.sites.index("v2")
     assert ambient.delivery == Load(12_000, 28_000, 0, 0).as_tuple()  # 2 x (6 kg, 14 l)
@@ -137,7 +147,7 @@ def test_a_venue_closed_that_day_is_rejected(setup: Setup) -> None:
     assert len(dp.rejected) == 1
     rejected = dp.rejected[0]
     assert rejected.site_id == "v1"
-    assert rejected.lines == (("pates", 1, ""),)
+    assert rejected.lines == (StopLine("pates", 1, ""),)
     assert rejected.reason == "closed on Tuesday 2026-12-01"
     assert [c.site_id for c in dp.contents] == ["v2"]
 
@@ -149,7 +159,8 @@ def test_plan_rows_merge_consecutive_stops_at_the_same_site(setup: Setup) -> Non
     assert dp.problem is not None and len(dp.problem.stops) == 2
     result = solve(dp.problem, engine="pyvrp", time_limit_s=1, seed=1, max_iterations=200)
     assert result.feasible and result.unserved == ()
-    routes, deliveries, pickups = plan_rows(territory, dp, result)
+    rows = plan_rows(territory, dp, result)
+    routes, deliveries, pickups = rows.routes, rows.deliveries, rows.pickups
     assert [(r.action, r.site_id, r.seq) for r in routes] == [
         ("start", "hub", 1),
         ("deliver", "v2", 2),
@@ -162,4 +173,4 @@ def test_plan_rows_merge_consecutive_stops_at_the_same_site(setup: Setup) -> Non
         ("pates", 2, 2),
         ("yaourt", 3, 2),
     ]
-    assert pickups == []
+    assert pickups == ()
