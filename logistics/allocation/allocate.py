@@ -69,7 +69,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import Enum
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 
@@ -279,6 +279,14 @@ class _Supply:
         return self.pickup_day < day <= self.pickup_day + timedelta(days=keep)
 
 
+class _Part(NamedTuple):
+    """Units of one supply given to one line (unpacks as ``supply, units``)."""
+
+    supply: _Supply
+    units: int
+    """Whole units taken from ``supply``."""
+
+
 @dataclass
 class _Line:
     """One demand line being allocated (mutable working record)."""
@@ -288,8 +296,8 @@ class _Line:
     weight: float
     households: int
     allocated: int = 0
-    sources: list[tuple[_Supply, int]] = field(default_factory=list)
-    substitutes: dict[str, list[tuple[_Supply, int]]] = field(default_factory=dict)
+    sources: list[_Part] = field(default_factory=list)
+    substitutes: dict[str, list[_Part]] = field(default_factory=dict)
 
     @property
     def substituted(self) -> int:
@@ -438,42 +446,83 @@ def _distribute(lines: list[_Line], base: list[int], floors: list[int], total: i
     return [int(w) - b for w, b in zip(whole, base, strict=True)]
 
 
-def _hand_out(
-    amounts: list[int], flows: list[tuple[_Supply, int]]
-) -> list[list[tuple[_Supply, int]]]:
+def _hand_out(amounts: list[int], flows: list[_Part]) -> list[list[_Part]]:
     """Give each line its amount from the class flows, cheapest (first-expiring) first."""
-    queue = sorted(((s, n) for s, n in flows if n), key=lambda f: (f[0].cost, f[0].ref))
+    queue = sorted((f for f in flows if f.units), key=lambda f: (f.supply.cost, f.supply.ref))
     head = 0
-    left = queue[0][1] if queue else 0
-    out: list[list[tuple[_Supply, int]]] = []
+    left = queue[0].units if queue else 0
+    out: list[list[_Part]] = []
     for amount in amounts:
-        parts: list[tuple[_Supply, int]] = []
+        parts: list[_Part] = []
         while amount > 0:
             take = min(amount, left)
-            parts.append((queue[head][0], take))
+            parts.append(_Part(queue[head].supply, take))
             amount -= take
             left -= take
             if left == 0 and head + 1 < len(queue):
                 head += 1
-                left = queue[head][1]
+                left = queue[head].units
         out.append(parts)
     return out
 
 
-def _solve_phase(
-    classes: list[_Class],
-    n_blocks: int,
-    base: Mapping[int, int],
-    deadline: float,
-) -> tuple[LpOutcome, list[list[list[tuple[_Supply, int]]]], dict[int, float]]:
-    """Run the three LP stages on classes; returns per class, per line, the parts."""
-    supply_index: dict[int, int] = {}
+@dataclass(frozen=True)
+class _Transport:
+    """The LP of a phase and the supplies its sources stand for (by source index)."""
+
+    problem: TransportProblem
+    supplies: list[_Supply]
+
+
+@dataclass(frozen=True)
+class _Flows:
+    """Stage 2 of a phase: the whole-unit flow per edge and the floors it respects."""
+
+    outcome: LpOutcome
+    flows: np.ndarray
+    floors: list[list[int]]
+    """Per class, per line: the units the line gets at least (above its base)."""
+
+
+@dataclass(frozen=True)
+class _Phase:
+    """What the three LP stages of a phase give.
+
+    Attributes
+    ----------
+    outcome
+        The normalised LP outcome (``ERROR``/``INFEASIBLE``: nothing allocated).
+    parts
+        Per class, per line: the units taken from each supply.
+    levels
+        Per block: the max-min level ``t`` of stage 1.
+    """
+
+    outcome: LpOutcome
+    parts: list[list[list[_Part]]]
+    levels: dict[int, float]
+
+
+def _distinct_supplies(classes: Sequence[_Class]) -> list[_Supply]:
+    """Every supply of the classes once, in first-seen order (the LP sources)."""
+    seen: set[int] = set()
     supplies: list[_Supply] = []
     for cls in classes:
         for supply in cls.supplies:
-            if id(supply) not in supply_index:
-                supply_index[id(supply)] = len(supplies)
+            if id(supply) not in seen:
+                seen.add(id(supply))
                 supplies.append(supply)
+    return supplies
+
+
+def _transport(classes: list[_Class], n_blocks: int, base: Mapping[int, int]) -> _Transport:
+    """The transport LP of the classes; ``base`` holds units lines already have.
+
+    Lines with nothing yet are pooled per class and priority weight (one LP item);
+    lines with a base are items of their own.
+    """
+    supplies = _distinct_supplies(classes)
+    supply_index = {id(supply): i for i, supply in enumerate(supplies)}
     source_block = np.zeros(len(supplies), dtype=np.int64)
     for cls in classes:
         for supply in cls.supplies:
@@ -523,9 +572,13 @@ def _solve_phase(
         item_weight=np.array(item_w, dtype=np.float64),
         item_base=np.array(item_base, dtype=np.float64),
     )
-    outcome1, levels = solve_levels(problem, time_limit_s=max(deadline - time.perf_counter(), 1e-3))
-    if outcome1 in (LpOutcome.ERROR, LpOutcome.INFEASIBLE):
-        return outcome1, [], {}
+    return _Transport(problem, supplies)
+
+
+def _floors(
+    classes: Sequence[_Class], levels: np.ndarray, base: Mapping[int, int]
+) -> list[list[int]]:
+    """Per class, per line: ``floor(ordered * (1 - level / weight))`` less its base, >= 0."""
     floors: list[list[int]] = []
     for cls in classes:
         level = levels[cls.block]
@@ -539,32 +592,65 @@ def _solve_phase(
                 for line in cls.lines
             ]
         )
+    return floors
+
+
+def _time_left(deadline: float) -> float:
+    """Seconds until ``deadline`` (a :func:`time.perf_counter` time), at least 1 ms."""
+    return max(deadline - time.perf_counter(), 1e-3)
+
+
+def _solve_floored_flows(
+    problem: TransportProblem, floors: list[list[int]], deadline: float
+) -> _Flows:
+    """Stage 2 with the floors; one unit less per line if a floor rounded past the optimum."""
     lower = np.array([sum(f) for f in floors], dtype=np.int64)
-    outcome2, flows = solve_flows(
-        problem, lower, time_limit_s=max(deadline - time.perf_counter(), 1e-3)
-    )
-    if outcome2 == LpOutcome.INFEASIBLE:  # a floor rounded up past the LP optimum: one unit less
+    outcome, flows = solve_flows(problem, lower, time_limit_s=_time_left(deadline))
+    if outcome == LpOutcome.INFEASIBLE:  # a floor rounded up past the LP optimum: one unit less
         floors = [[max(f - 1, 0) for f in fs] for fs in floors]
         lower = np.array([sum(f) for f in floors], dtype=np.int64)
-        outcome2, flows = solve_flows(
-            problem, lower, time_limit_s=max(deadline - time.perf_counter(), 1e-3)
-        )
-    if outcome2 in (LpOutcome.ERROR, LpOutcome.INFEASIBLE):
-        return outcome2, [], {}
-    per_class: list[list[tuple[_Supply, int]]] = [[] for _ in classes]
-    for e in np.flatnonzero(flows):
-        supply = supplies[int(problem.edge_source[e])]
-        per_class[int(problem.edge_class[e])].append((supply, int(flows[e])))
-        supply.used += int(flows[e])
+        outcome, flows = solve_flows(problem, lower, time_limit_s=_time_left(deadline))
+    return _Flows(outcome, flows, floors)
+
+
+def _class_parts(
+    classes: Sequence[_Class], transport: _Transport, stage2: _Flows, base: Mapping[int, int]
+) -> list[list[list[_Part]]]:
+    """Per class, per line, the parts: flows spread over lines (step 4), supplies marked used."""
+    problem = transport.problem
+    per_class: list[list[_Part]] = [[] for _ in classes]
+    for e in np.flatnonzero(stage2.flows):
+        supply = transport.supplies[int(problem.edge_source[e])]
+        per_class[int(problem.edge_class[e])].append(_Part(supply, int(stage2.flows[e])))
+        supply.used += int(stage2.flows[e])
     result = []
     for k, cls in enumerate(classes):
         total = sum(n for _, n in per_class[k])
         amounts = _distribute(
-            cls.lines, [base.get(line.index, 0) for line in cls.lines], floors[k], total
+            cls.lines, [base.get(line.index, 0) for line in cls.lines], stage2.floors[k], total
         )
         result.append(_hand_out(amounts, per_class[k]))
-    outcome = LpOutcome.TIME_LIMIT if LpOutcome.TIME_LIMIT in (outcome1, outcome2) else outcome2
-    return outcome, result, {b: float(levels[b]) for b in range(n_blocks)}
+    return result
+
+
+def _solve_phase(
+    classes: list[_Class],
+    n_blocks: int,
+    base: Mapping[int, int],
+    deadline: float,
+) -> _Phase:
+    """Run the three LP stages on classes; returns per class, per line, the parts."""
+    transport = _transport(classes, n_blocks, base)
+    outcome1, levels = solve_levels(transport.problem, time_limit_s=_time_left(deadline))
+    if outcome1 in (LpOutcome.ERROR, LpOutcome.INFEASIBLE):
+        return _Phase(outcome1, [], {})
+    stage2 = _solve_floored_flows(transport.problem, _floors(classes, levels, base), deadline)
+    if stage2.outcome in (LpOutcome.ERROR, LpOutcome.INFEASIBLE):
+        return _Phase(stage2.outcome, [], {})
+    parts = _class_parts(classes, transport, stage2, base)
+    timed_out = LpOutcome.TIME_LIMIT in (outcome1, stage2.outcome)
+    outcome = LpOutcome.TIME_LIMIT if timed_out else stage2.outcome
+    return _Phase(outcome, parts, {b: float(levels[b]) for b in range(n_blocks)})
 
 
 def _stock_and_offers(supplies: Sequence[_Supply]) -> str:
@@ -655,7 +741,7 @@ def _reason(
     return reason
 
 
-def _sources(parts: Sequence[tuple[_Supply, int]]) -> tuple[Source, ...]:
+def _sources(parts: Sequence[_Part]) -> tuple[Source, ...]:
     merged: dict[tuple[str, str, date | None], int] = defaultdict(int)
     for supply, n in parts:
         merged[(supply.kind, supply.ref, supply.pickup_day)] += n
@@ -704,33 +790,117 @@ def allocate(
     started = time.perf_counter()
     deadline = started + float(time_limit_s) if isinstance(time_limit_s, int | float) else 0.0
     _check_arguments(territory, demands, min_remaining_days, priorities, time_limit_s)
-    priorities = priorities or {}
+    lines = _working_lines(territory, demands, priorities or {})
     products = territory.products_by_id
-    venues = territory.venues_by_id
     names = {p.id: p.name for p in territory.products}
-    lines = [
-        _Line(i, d, float(priorities.get(d.venue_id, 1.0)), venues[d.venue_id].households)
-        for i, d in enumerate(demands)
-    ]
     if not any(d.quantity > 0 for d in demands):
-        return _result(
-            lines,
-            products,
-            {},
-            {},
-            min_remaining_days,
-            names,
-            AllocationStatus.EMPTY,
-            "no demand to allocate",
-        )
+        context = _Context(products, {}, {}, min_remaining_days, names)
+        return _result(lines, context, AllocationStatus.EMPTY, "no demand to allocate")
     week = IsoWeek(*min(d.day for d in demands).isocalendar()[:2])
     supplies = _supplies(territory, week)
-    ordered_total: dict[str, int] = defaultdict(int)
-    for d in demands:
-        ordered_total[d.product_id] += d.quantity
+    context = _Context(products, supplies, _ordered_total(demands), min_remaining_days, names)
 
     # phase 1: each product on its own orders
     product_ids = sorted({d.product_id for d in demands if d.quantity > 0})
+    classes = _own_classes(lines, supplies, product_ids, min_remaining_days)
+    if not classes:
+        return _result(
+            lines,
+            context,
+            AllocationStatus.EMPTY,
+            "nothing to allocate: no supply can reach any delivery day",
+        )
+    phase = _solve_phase(classes, len(product_ids), {}, deadline)
+    if phase.outcome in (LpOutcome.ERROR, LpOutcome.INFEASIBLE):
+        return _failed(lines, context, phase.outcome)
+    _take(classes, phase.parts)
+    logger.debug("allocation phase 1: %d classes, levels %s", len(classes), phase.levels)
+
+    # phase 2: spare supply of the same category and temperature replaces shortfalls
+    outcome2 = _substitute(lines, territory, supplies, min_remaining_days, deadline)
+    timed_out = LpOutcome.TIME_LIMIT in (phase.outcome, outcome2)
+    status = AllocationStatus.FEASIBLE if timed_out else AllocationStatus.OPTIMAL
+    message = "time limit hit; allocation valid but maybe not optimal" if timed_out else "optimal"
+    if outcome2 in (LpOutcome.ERROR, LpOutcome.INFEASIBLE):
+        message = f"substitution LP failed ({outcome2.value}); no substitutes proposed"
+    logger.info(
+        "allocation of %d demand lines in %.3f s", len(lines), time.perf_counter() - started
+    )
+    return _result(lines, context, status, message)
+
+
+def _failed(lines: list[_Line], context: _Context, outcome: LpOutcome) -> Allocation:
+    """The allocation when the phase 1 LP failed: nothing allocated, every line short."""
+    status = (
+        AllocationStatus.INFEASIBLE if outcome == LpOutcome.INFEASIBLE else AllocationStatus.ERROR
+    )
+    message = f"the allocation LP failed ({outcome.value}); nothing allocated"
+    return _result(lines, context, status, message)
+
+
+def _take(classes: Sequence[_Class], parts: Sequence[Sequence[list[_Part]]]) -> None:
+    """Give phase 1 lines their parts (per class, per line) and the units they make."""
+    for cls, per_line in zip(classes, parts, strict=True):
+        for line, got in zip(cls.lines, per_line, strict=True):
+            line.sources = got
+            line.allocated = sum(n for _, n in got)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What writing the result lines needs besides the lines.
+
+    Attributes
+    ----------
+    products
+        Products by id.
+    supplies
+        Usable supply per product id (empty when there was no demand).
+    ordered_total
+        Units of each product ordered over the week.
+    min_remaining_days
+        Shelf life a delivered unit must still have, days.
+    names
+        Product names by id (for the reasons).
+    """
+
+    products: Mapping[str, Product]
+    supplies: Mapping[str, list[_Supply]]
+    ordered_total: Mapping[str, int]
+    min_remaining_days: int
+    names: Mapping[str, str]
+
+
+def _working_lines(
+    territory: Territory, demands: Sequence[Demand], priorities: Mapping[str, float]
+) -> list[_Line]:
+    """One working line per demand, with its venue's priority weight and households."""
+    venues = territory.venues_by_id
+    return [
+        _Line(i, d, float(priorities.get(d.venue_id, 1.0)), venues[d.venue_id].households)
+        for i, d in enumerate(demands)
+    ]
+
+
+def _ordered_total(demands: Sequence[Demand]) -> dict[str, int]:
+    """Units ordered over the week, per product."""
+    total: dict[str, int] = defaultdict(int)
+    for d in demands:
+        total[d.product_id] += d.quantity
+    return total
+
+
+def _own_classes(
+    lines: Sequence[_Line],
+    supplies: Mapping[str, list[_Supply]],
+    product_ids: Sequence[str],
+    min_remaining_days: int,
+) -> list[_Class]:
+    """Phase 1 classes: lines of one product and day with the supply that may serve them.
+
+    Each product is its own block (numbered in ``product_ids`` order); a product and day
+    that no supply can reach has no class (its lines get nothing, and a reason).
+    """
     block_of = {p: b for b, p in enumerate(product_ids)}
     groups: dict[tuple[str, date], list[_Line]] = defaultdict(list)
     for line in lines:
@@ -741,53 +911,7 @@ def allocate(
         usable = [s for s in supplies.get(product_id, []) if s.serves(day, min_remaining_days)]
         if usable:
             classes.append(_Class(block_of[product_id], members, usable))
-    if not classes:
-        return _result(
-            lines,
-            products,
-            supplies,
-            ordered_total,
-            min_remaining_days,
-            names,
-            AllocationStatus.EMPTY,
-            "nothing to allocate: no supply can reach any delivery day",
-        )
-    outcome, parts, levels = _solve_phase(classes, len(product_ids), {}, deadline)
-    if outcome in (LpOutcome.ERROR, LpOutcome.INFEASIBLE):
-        status = (
-            AllocationStatus.INFEASIBLE
-            if outcome == LpOutcome.INFEASIBLE
-            else AllocationStatus.ERROR
-        )
-        return _result(
-            lines,
-            products,
-            supplies,
-            ordered_total,
-            min_remaining_days,
-            names,
-            status,
-            f"the allocation LP failed ({outcome.value}); nothing allocated",
-        )
-    for cls, per_line in zip(classes, parts, strict=True):
-        for line, got in zip(cls.lines, per_line, strict=True):
-            line.sources = got
-            line.allocated = sum(n for _, n in got)
-    logger.debug("allocation phase 1: %d classes, levels %s", len(classes), levels)
-
-    # phase 2: spare supply of the same category and temperature replaces shortfalls
-    outcome2 = _substitute(lines, territory, supplies, min_remaining_days, deadline)
-    timed_out = LpOutcome.TIME_LIMIT in (outcome, outcome2)
-    status = AllocationStatus.FEASIBLE if timed_out else AllocationStatus.OPTIMAL
-    message = "time limit hit; allocation valid but maybe not optimal" if timed_out else "optimal"
-    if outcome2 in (LpOutcome.ERROR, LpOutcome.INFEASIBLE):
-        message = f"substitution LP failed ({outcome2.value}); no substitutes proposed"
-    logger.info(
-        "allocation of %d demand lines in %.3f s", len(lines), time.perf_counter() - started
-    )
-    return _result(
-        lines, products, supplies, ordered_total, min_remaining_days, names, status, message
-    )
+    return classes
 
 
 def _substitute(
@@ -825,70 +949,78 @@ def _substitute(
     if not classes:
         return LpOutcome.OPTIMAL
     base = {line.index: line.allocated for cls in classes for line in cls.lines}
-    outcome, parts, _ = _solve_phase(classes, len(block_of), base, deadline)
-    for cls, per_line in zip(classes, parts, strict=True):
+    phase = _solve_phase(classes, len(block_of), base, deadline)
+    for cls, per_line in zip(classes, phase.parts, strict=True):
         for line, got in zip(cls.lines, per_line, strict=True):
             for supply, n in got:
-                line.substitutes.setdefault(supply.product.id, []).append((supply, n))
-    return outcome
+                line.substitutes.setdefault(supply.product.id, []).append(_Part(supply, n))
+    return phase.outcome
+
+
+def _own_line(line: _Line, context: _Context) -> AllocatedLine:
+    """The result line of a demand: its own product, shortfall after substitutes, reason."""
+    d = line.demand
+    return AllocatedLine(
+        venue_id=d.venue_id,
+        product_id=d.product_id,
+        day=d.day,
+        ordered=d.quantity,
+        allocated=line.allocated,
+        substitute_for=None,
+        sources=_sources(line.sources),
+        shortfall=d.quantity - line.allocated - line.substituted,
+        reason=_reason(
+            line,
+            context.products[d.product_id],
+            context.supplies.get(d.product_id, []),
+            context.ordered_total.get(d.product_id, d.quantity),
+            context.min_remaining_days,
+            context.names,
+        ),
+    )
+
+
+def _substitute_lines(line: _Line) -> list[AllocatedLine]:
+    """The result lines of a demand's substitutes, by substitute product id."""
+    d = line.demand
+    return [
+        AllocatedLine(
+            venue_id=d.venue_id,
+            product_id=substitute_id,
+            day=d.day,
+            ordered=0,
+            allocated=sum(n for _, n in parts),
+            substitute_for=d.product_id,
+            sources=_sources(parts),
+            shortfall=0,
+            reason="",
+        )
+        for substitute_id, parts in sorted(line.substitutes.items())
+    ]
+
+
+def _pickups(lines: Sequence[_Line]) -> tuple[Pickup, ...]:
+    """Offers to collect, summed per producer, product and day, sorted."""
+    pickups: dict[tuple[str, str, date], int] = defaultdict(int)
+    for line in lines:
+        taken = [(line.demand.product_id, part) for part in line.sources]
+        taken += [(sid, part) for sid, parts in line.substitutes.items() for part in parts]
+        for product_id, (supply, n) in taken:
+            if supply.kind == "offer" and supply.pickup_day is not None:
+                pickups[(supply.ref, product_id, supply.pickup_day)] += n
+    return tuple(
+        Pickup(producer, product, day, n)
+        for (producer, product, day), n in sorted(pickups.items())
+        if n > 0
+    )
 
 
 def _result(
-    lines: list[_Line],
-    products: Mapping[str, Product],
-    supplies: Mapping[str, list[_Supply]],
-    ordered_total: Mapping[str, int],
-    min_remaining_days: int,
-    names: Mapping[str, str],
-    status: AllocationStatus,
-    message: str,
+    lines: list[_Line], context: _Context, status: AllocationStatus, message: str
 ) -> Allocation:
-    out: list[AllocatedLine] = []
-    extra: list[AllocatedLine] = []
-    pickups: dict[tuple[str, str, date], int] = defaultdict(int)
-    for line in lines:
-        d = line.demand
-        product = products[d.product_id]
-        for supply, n in line.sources:
-            if supply.kind == "offer" and supply.pickup_day is not None:
-                pickups[(supply.ref, d.product_id, supply.pickup_day)] += n
-        out.append(
-            AllocatedLine(
-                venue_id=d.venue_id,
-                product_id=d.product_id,
-                day=d.day,
-                ordered=d.quantity,
-                allocated=line.allocated,
-                substitute_for=None,
-                sources=_sources(line.sources),
-                shortfall=d.quantity - line.allocated - line.substituted,
-                reason=_reason(
-                    line,
-                    product,
-                    supplies.get(d.product_id, []),
-                    ordered_total.get(d.product_id, d.quantity),
-                    min_remaining_days,
-                    names,
-                ),
-            )
-        )
-        for substitute_id, parts in sorted(line.substitutes.items()):
-            for supply, n in parts:
-                if supply.kind == "offer" and supply.pickup_day is not None:
-                    pickups[(supply.ref, substitute_id, supply.pickup_day)] += n
-            extra.append(
-                AllocatedLine(
-                    venue_id=d.venue_id,
-                    product_id=substitute_id,
-                    day=d.day,
-                    ordered=0,
-                    allocated=sum(n for _, n in parts),
-                    substitute_for=d.product_id,
-                    sources=_sources(parts),
-                    shortfall=0,
-                    reason="",
-                )
-            )
+    """The allocation: demand lines in demand order, then the substitute lines."""
+    out = [_own_line(line, context) for line in lines]
+    extra = [sub for line in lines for sub in _substitute_lines(line)]
     every = tuple(out + extra)
     rates = [line.fill_rate for line in out if line.ordered > 0]
     served = sum(line.allocated for line in every)
@@ -896,11 +1028,7 @@ def _result(
     summary = f"{message}: {served} units allocated, {unserved} short"
     return Allocation(
         lines=every,
-        pickups=tuple(
-            Pickup(producer, product, day, n)
-            for (producer, product, day), n in sorted(pickups.items())
-            if n > 0
-        ),
+        pickups=_pickups(lines),
         status=status,
         min_fill_rate=min(rates, default=1.0),
         objective=float(served),
