@@ -61,7 +61,11 @@ _TEMP_TAG = {
 }
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+_Styles = dict[str, ParagraphStyle]
+"""The sheet's paragraph styles by name (see :func:`_styles`)."""
+
+
+def _styles() -> _Styles:
     base = getSampleStyleSheet()["BodyText"]
     body = ParagraphStyle("fh-body", parent=base, fontName="Helvetica", fontSize=9, leading=11)
     return {
@@ -315,25 +319,12 @@ def _box(label: str, height: float, width: float, styles: dict[str, ParagraphSty
     )
 
 
-def _story(
-    territory: Territory,
-    round_: _rounds.Round,
-    tables: PlanTables,
-    delivered: Mapping[_rounds.StopKey, list[_rounds.Item]],
-    collected: Mapping[_rounds.StopKey, list[_rounds.Item]],
-    lines: Mapping[int, list[list[float]]],
-    colour: str,
-    lang: str,
+def _title(
+    territory: Territory, round_: _rounds.Round, styles: _Styles, lang: str
 ) -> list[Flowable]:
-    styles = _styles()
-    zone = territory.tzinfo
-    sep = _sep(lang)
-    vehicle = territory.vehicles_by_id.get(round_.vehicle_id)
-    vehicle_name = _rounds.vehicle_name(territory, round_.vehicle_id)
-    numbers = _rounds.stop_numbers(round_)
+    """The hub (name and address) and the sheet's title with the day written out."""
     hub = territory.hub
-
-    story: list[Flowable] = [
+    return [
         Paragraph(
             escape(hub.name) + (f" — {escape(hub.address)}" if hub.address else ""), styles["hub"]
         ),
@@ -341,6 +332,12 @@ def _story(
             escape(t("sheet.title", lang, day=format_date(round_.day, lang))), styles["title"]
         ),
     ]
+
+
+def _breaks(
+    territory: Territory, round_: _rounds.Round, zone: dt.tzinfo | None, lang: str
+) -> list[str]:
+    """The driver's breaks of the round, one sentence each (times in ``zone``)."""
     breaks = []
     for stop in round_.breaks:
         site = _rounds.site(territory, stop.site_id, stop.site_kind)
@@ -355,6 +352,21 @@ def _story(
                 site=site.name,
             )
         )
+    return breaks
+
+
+def _round_info(
+    territory: Territory,
+    round_: _rounds.Round,
+    zone: dt.tzinfo | None,
+    styles: _Styles,
+    lang: str,
+) -> Table:
+    """The vehicle (name, id, shift) and the driver's break, as label/value rows."""
+    sep = _sep(lang)
+    vehicle = territory.vehicles_by_id.get(round_.vehicle_id)
+    vehicle_name = _rounds.vehicle_name(territory, round_.vehicle_id)
+    breaks = _breaks(territory, round_, zone, lang)
     info = [
         (
             t("sheet.vehicle", lang),
@@ -371,92 +383,117 @@ def _story(
             "<b>" + escape("; ".join(breaks) or t("sheet.no_break", lang)) + "</b>",
         ),
     ]
-    story.append(
-        Table(
+    return Table(
+        [
             [
-                [
-                    Paragraph(escape(label) + sep.rstrip(), styles["body"]),
-                    Paragraph(value, styles["body"]),
-                ]
-                for label, value in info
-            ],
-            colWidths=[36 * mm, _WIDTH - 36 * mm],
-            style=TableStyle(
-                [
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                ]
-            ),
-            hAlign="LEFT",
-        )
-    )
-    story.append(
-        Paragraph(
-            t(
-                "sheet.legend",
-                lang,
-                ambient=_tag("ambient", lang),
-                chilled=_tag("chilled", lang),
-                frozen=_tag("frozen", lang),
-            ),
-            styles["small"],
-        )
+                Paragraph(escape(label) + sep.rstrip(), styles["body"]),
+                Paragraph(value, styles["body"]),
+            ]
+            for label, value in info
+        ],
+        colWidths=[36 * mm, _WIDTH - 36 * mm],
+        style=TableStyle(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        ),
+        hAlign="LEFT",
     )
 
-    for trip in round_.trips:
-        trip_items = [
-            item
-            for stop in trip.stops
-            if stop.trip == trip.number
-            for item in delivered.get(_rounds.key(stop), [])
-        ]
-        heading = (
-            t("sheet.trip", lang, n=trip.ordinal)
-            + " — "
-            + t(
-                "sheet.trip_times",
-                lang,
-                start=_rounds.hhmm(trip.stops[0].departure, zone),
-                end=_rounds.hhmm(trip.stops[-1].arrival, zone),
-                km=_rounds.number(trip.distance_m / 1000, 1, lang),
-            )
-        )
-        block: list[Flowable] = [Paragraph(escape(heading), styles["trip"])]
-        if trip_items:
-            load = "; ".join(
-                f"<b>{item.quantity}</b> {escape(item.unit)} × {escape(item.name)} "
-                f"{_tag(item.temperature, lang)}"
-                for item in _summed(trip_items)
-            )
-            block.append(Paragraph(t("sheet.load_hub", lang, items=load), styles["body"]))
-            block.append(Spacer(1, 2 * mm))
-        table = _trip_table(territory, trip, numbers, delivered, collected, zone, styles, lang)
-        story.append(KeepTogether([*block, table]) if len(trip.stops) <= 8 else block[0])
-        if len(trip.stops) > 8:
-            story.extend([*block[1:], table])
 
-    # Totals of the round.
+def _legend(styles: _Styles, lang: str) -> Paragraph:
+    """The legend of the temperature tags."""
+    return Paragraph(
+        t(
+            "sheet.legend",
+            lang,
+            ambient=_tag("ambient", lang),
+            chilled=_tag("chilled", lang),
+            frozen=_tag("frozen", lang),
+        ),
+        styles["small"],
+    )
+
+
+def _trip_section(
+    territory: Territory,
+    trip: _rounds.Trip,
+    numbers: Mapping[_rounds.StopKey, int],
+    delivered: Mapping[_rounds.StopKey, list[_rounds.Item]],
+    collected: Mapping[_rounds.StopKey, list[_rounds.Item]],
+    zone: dt.tzinfo | None,
+    styles: _Styles,
+    lang: str,
+) -> list[Flowable]:
+    """A trip's heading (times, km), what to load at the hub, and its table of stops.
+
+    A trip of at most 8 stops is kept on one page.
+    """
+    trip_items = [
+        item
+        for stop in trip.stops
+        if stop.trip == trip.number
+        for item in delivered.get(_rounds.key(stop), [])
+    ]
+    heading = (
+        t("sheet.trip", lang, n=trip.ordinal)
+        + " — "
+        + t(
+            "sheet.trip_times",
+            lang,
+            start=_rounds.hhmm(trip.stops[0].departure, zone),
+            end=_rounds.hhmm(trip.stops[-1].arrival, zone),
+            km=_rounds.number(trip.distance_m / 1000, 1, lang),
+        )
+    )
+    block: list[Flowable] = [Paragraph(escape(heading), styles["trip"])]
+    if trip_items:
+        load = "; ".join(
+            f"<b>{item.quantity}</b> {escape(item.unit)} × {escape(item.name)} "
+            f"{_tag(item.temperature, lang)}"
+            for item in _summed(trip_items)
+        )
+        block.append(Paragraph(t("sheet.load_hub", lang, items=load), styles["body"]))
+        block.append(Spacer(1, 2 * mm))
+    table = _trip_table(territory, trip, numbers, delivered, collected, zone, styles, lang)
+    if len(trip.stops) <= 8:
+        return [KeepTogether([*block, table])]
+    return [*block, table]
+
+
+def _by_temperature(items: Sequence[_rounds.Item], lang: str) -> str:
+    """Units per temperature class, tagged (``[AMBIENT] 12, CHILLED 4``)."""
+    units: Counter[str] = Counter()
+    for item in items:
+        units[item.temperature] += item.quantity
+    return ", ".join(
+        f"{_tag(temp, lang)} {units[temp]}"
+        for temp in ("ambient", "chilled", "frozen")
+        if units[temp]
+    )
+
+
+def _kg(items: Sequence[_rounds.Item], lang: str) -> str:
+    """Total mass of the items, ``12,5 kg`` (one decimal, the language's separator)."""
+    return _rounds.number(sum(item.mass_kg for item in items), 1, lang) + " kg"
+
+
+def _totals_section(
+    round_: _rounds.Round,
+    delivered: Mapping[_rounds.StopKey, list[_rounds.Item]],
+    collected: Mapping[_rounds.StopKey, list[_rounds.Item]],
+    styles: _Styles,
+    lang: str,
+) -> KeepTogether:
+    """The round's totals: stops, km, duration, kg delivered and collected per class."""
     all_delivered = [
         item for stop in round_.work_stops for item in delivered.get(_rounds.key(stop), [])
     ]
     all_collected = [
         item for stop in round_.work_stops for item in collected.get(_rounds.key(stop), [])
     ]
-
-    def by_temperature(items: list[_rounds.Item]) -> str:
-        units: Counter[str] = Counter()
-        for item in items:
-            units[item.temperature] += item.quantity
-        return ", ".join(
-            f"{_tag(temp, lang)} {units[temp]}"
-            for temp in ("ambient", "chilled", "frozen")
-            if units[temp]
-        )
-
-    def kg(items: list[_rounds.Item]) -> str:
-        return _rounds.number(sum(item.mass_kg for item in items), 1, lang) + " kg"
-
     duration = round_.rows[-1].arrival - round_.rows[0].departure
     totals = [
         (t("sheet.totals.stops", lang), str(len(round_.work_stops))),
@@ -467,14 +504,15 @@ def _story(
         (t("sheet.totals.duration", lang), _rounds.duration_text(duration)),
         (
             t("sheet.totals.delivered", lang),
-            kg(all_delivered) + (" — " + by_temperature(all_delivered) if all_delivered else ""),
+            _kg(all_delivered, lang)
+            + (" — " + _by_temperature(all_delivered, lang) if all_delivered else ""),
         ),
     ]
     if all_collected:
         totals.append(
             (
                 t("sheet.totals.collected", lang),
-                kg(all_collected) + " — " + by_temperature(all_collected),
+                _kg(all_collected, lang) + " — " + _by_temperature(all_collected, lang),
             )
         )
     totals_table = Table(
@@ -491,24 +529,31 @@ def _story(
             ]
         ),
     )
-    story.append(
-        KeepTogether([Paragraph(escape(t("sheet.totals", lang)), styles["trip"]), totals_table])
-    )
+    return KeepTogether([Paragraph(escape(t("sheet.totals", lang)), styles["trip"]), totals_table])
 
-    # Map of the round.
+
+def _map_section(
+    territory: Territory,
+    round_: _rounds.Round,
+    lines: Mapping[int, list[list[float]]],
+    colour: str,
+    styles: _Styles,
+    lang: str,
+) -> KeepTogether:
+    """The small map of the round (road lines when ``lines`` has them), 65 mm high."""
     map_h = 65.0
     png = _round_map(territory, round_, lines, colour, _WIDTH / mm, map_h)
     title = t("sheet.map_roads", lang) if lines else t("sheet.map", lang)
-    story.append(
-        KeepTogether(
-            [
-                Paragraph(escape(title), styles["trip"]),
-                Image(io.BytesIO(png), width=_WIDTH, height=map_h * mm),
-            ]
-        )
+    return KeepTogether(
+        [
+            Paragraph(escape(title), styles["trip"]),
+            Image(io.BytesIO(png), width=_WIDTH, height=map_h * mm),
+        ]
     )
 
-    # Notes, return time, odometer and signature, in one row.
+
+def _signature_section(styles: _Styles, lang: str) -> KeepTogether:
+    """Notes, return time, odometer and signature boxes, in one row."""
     lines_box = Table(
         [
             [Paragraph(escape(t("sheet.return_time", lang)), styles["small"])],
@@ -544,7 +589,37 @@ def _story(
             ]
         ),
     )
-    story.append(KeepTogether([Spacer(1, 4 * mm), signature]))
+    return KeepTogether([Spacer(1, 4 * mm), signature])
+
+
+def _story(
+    territory: Territory,
+    round_: _rounds.Round,
+    tables: PlanTables,
+    delivered: Mapping[_rounds.StopKey, list[_rounds.Item]],
+    collected: Mapping[_rounds.StopKey, list[_rounds.Item]],
+    lines: Mapping[int, list[list[float]]],
+    colour: str,
+    lang: str,
+) -> list[Flowable]:
+    """The flowables of one round's sheet, top to bottom.
+
+    Title, round information and legend; one section per trip; the totals; the map
+    (``lines``: road coordinates per trip number, lon/lat degrees); the boxes to fill in.
+    """
+    styles = _styles()
+    zone = territory.tzinfo
+    numbers = _rounds.stop_numbers(round_)
+    story: list[Flowable] = [
+        *_title(territory, round_, styles, lang),
+        _round_info(territory, round_, zone, styles, lang),
+        _legend(styles, lang),
+    ]
+    for trip in round_.trips:
+        story += _trip_section(territory, trip, numbers, delivered, collected, zone, styles, lang)
+    story.append(_totals_section(round_, delivered, collected, styles, lang))
+    story.append(_map_section(territory, round_, lines, colour, styles, lang))
+    story.append(_signature_section(styles, lang))
     return story
 
 
