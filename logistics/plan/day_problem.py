@@ -2,12 +2,18 @@
 
 Model (documented for coordinators in the README):
 
-* Each venue's delivery of the day becomes up to two *stops* at the same place: its
-  ambient goods, and its cold goods (chilled and frozen together).  Ambient goods may go
-  in any vehicle; cold goods only in a vehicle with the matching compartments (when no
-  vehicle has both a chilled and a frozen compartment, chilled and frozen goods become
-  separate stops).  When a
-  stop is too big for every suitable vehicle, it is split into several stops that fit.
+* Each venue's delivery of the day becomes up to three *stops* at the same place: its
+  ambient goods, its chilled goods and its frozen goods.  Chilled and frozen goods are
+  separate load dimensions (``chilled_ml``, ``frozen_ml``) of one *cold* stop when that
+  restricts nothing: when the vehicles that may serve the site (access and zone rules,
+  see :func:`_suitable`) with a chilled compartment are exactly those with a freezer.
+  Otherwise they are separate stops, so a van with only a chilled box carries the
+  site's chilled goods while its frozen goods ride on a freezer van, or stay unserved
+  with the true reason ("no vehicle allowed at ... has a freezer compartment").  Farm
+  pickups follow the same rule.  Ambient goods may go in any vehicle; chilled or frozen
+  goods only in a vehicle with that compartment.  Stops of one vehicle at the same site
+  in a row become one ``routes.csv`` row (see :func:`plan_rows`).  When a stop is too
+  big for every suitable vehicle, it is split into several stops that fit.
 * Farm pickups are stops with a *pickup* load: produce collected on the round and brought
   back to the hub (unloaded at the next reload or at the end of the shift).  Collected
   produce leaves the hub from the next day on (see :mod:`logistics.allocation.allocate`).
@@ -217,7 +223,7 @@ class _GroupKey(NamedTuple):
 
     site_id: str
     group: str
-    """``ambient`` or ``cold`` (chilled and frozen), or ``chilled`` / ``frozen`` when split."""
+    """``ambient``, ``chilled``, ``frozen``, or ``cold`` (chilled and frozen as one stop)."""
 
 
 @dataclass(frozen=True)
@@ -270,6 +276,12 @@ def _capacity(vehicle: Vehicle) -> Load:
 
 def _fits(load: Load, capacity: Load) -> bool:
     return all(a <= c for a, c in zip(load.as_tuple(), capacity.as_tuple(), strict=True))
+
+
+def _share(load: Load, capacity: Load) -> float:
+    """The largest fraction of ``load`` that ``capacity`` can take in every dimension."""
+    pairs = zip(load.as_tuple(), capacity.as_tuple(), strict=True)
+    return min((c / a for a, c in pairs if a > 0), default=1.0)
 
 
 def _has_compartments(load: Load, capacity: Load) -> bool:
@@ -376,34 +388,71 @@ def _vehicle_type(territory: Territory, vehicle: Vehicle, *, long_days: bool) ->
     )
 
 
-def _group(territory: Territory, lines: Sequence[SiteLine]) -> dict[_GroupKey, list[StopLine]]:
-    """Lines per (site, temperature group): ``ambient`` or ``cold`` (chilled and frozen)."""
-    groups: dict[_GroupKey, list[StopLine]] = defaultdict(list)
-    for line in lines:
-        if line.quantity <= 0:
-            continue
-        temperature = territory.products_by_id[line.product_id].temperature
-        group = "ambient" if temperature == "ambient" else "cold"
-        groups[_GroupKey(line.site_id, group)].append(line.stop_line)
-    return groups
+@dataclass(frozen=True)
+class _SiteFleet:
+    """The day's vehicles that may serve one site (access and zone rules), by compartment.
+
+    Attributes
+    ----------
+    allowed
+        Ids of the vehicles that may go there, whatever their compartments.
+    chilled
+        Those with a chilled compartment.
+    frozen
+        Those with a freezer compartment.
+    """
+
+    allowed: frozenset[str]
+    chilled: frozenset[str]
+    frozen: frozenset[str]
+
+    @property
+    def cold_together(self) -> bool:
+        """Whether chilled and frozen goods lose nothing by travelling as one stop.
+
+        True when some vehicle may carry them, and the vehicles with a chilled
+        compartment are exactly those with a freezer.
+        """
+        return bool(self.chilled) and self.chilled == self.frozen
+
+
+def _site_fleet(
+    territory: Territory, day_vehicles: Sequence[Vehicle], site_id: str, site_kind: str
+) -> _SiteFleet:
+    """The day's vehicles allowed at a site, and which of them have each cold compartment."""
+    allowed = [v for v in day_vehicles if _suitable(territory, v, site_id, site_kind)]
+    return _SiteFleet(
+        frozenset(v.id for v in allowed),
+        frozenset(v.id for v in allowed if v.chilled_l > 0),
+        frozenset(v.id for v in allowed if v.frozen_l > 0),
+    )
 
 
 def _site_groups(
-    territory: Territory, lines: Sequence[SiteLine], capacities: Sequence[Load]
+    territory: Territory,
+    lines: Sequence[SiteLine],
+    site_kind: str,
+    day_vehicles: Sequence[Vehicle],
 ) -> dict[_GroupKey, list[StopLine]]:
-    """Group lines per site and temperature; cold goods split when no vehicle carries both.
+    """Lines per site and temperature group.
 
-    A site's chilled and frozen goods form one ``cold`` group, unless no vehicle of the
-    day has every compartment they need: they then become a ``chilled`` and a
-    ``frozen`` group (separate stops).
+    Groups are ``ambient``, and ``cold`` (chilled and frozen as two dimensions of one
+    stop) where :attr:`_SiteFleet.cold_together` holds for the site, else separate
+    ``chilled`` and ``frozen`` groups.  Lines of 0 units or fewer are left out.
     """
-    groups = _group(territory, lines)
-    for key in [key for key in groups if key.group == "cold"]:
-        cold_load = _load(territory, groups[key])
-        if not any(_has_compartments(cold_load, c) for c in capacities):
-            for line in groups.pop(key):
-                temperature = territory.products_by_id[line.product_id].temperature
-                groups[_GroupKey(key.site_id, str(temperature))].append(line)
+    groups: dict[_GroupKey, list[StopLine]] = defaultdict(list)
+    together: dict[str, bool] = {}
+    for line in lines:
+        if line.quantity <= 0:
+            continue
+        group = str(territory.products_by_id[line.product_id].temperature)
+        if group != "ambient":
+            if line.site_id not in together:
+                fleet = _site_fleet(territory, day_vehicles, line.site_id, site_kind)
+                together[line.site_id] = fleet.cold_together
+            if together[line.site_id]:
+                group = "cold"
+        groups[_GroupKey(line.site_id, group)].append(line.stop_line)
     return groups
 
 
@@ -419,8 +468,9 @@ def _group_stops(
     """The stops of one site's temperature group, or why it cannot be served that day.
 
     The group is one stop when one suitable vehicle can carry it, else it is split into
-    chunks that fit the biggest suitable vehicle.  A venue closed that day, a group no
-    vehicle may carry there, and a unit larger than any suitable vehicle are rejected.
+    chunks that fit the suitable vehicle able to take the largest share of it.  A venue
+    closed that day, a group no vehicle may carry there, and a unit larger than any
+    suitable vehicle are rejected.
     """
     site = (
         territory.venues_by_id[site_id] if kind == "venue" else territory.producers_by_id[site_id]
@@ -441,7 +491,9 @@ def _group_stops(
         return Rejected(site_id, kind, tuple(lines), reason)
     chunks: list[tuple[StopLine, ...]] = [tuple(lines)]
     if not any(_fits(load, capacities[i]) for i in allowed):
-        biggest = max(allowed, key=lambda i: capacities[i].as_tuple())
+        biggest = max(
+            allowed, key=lambda i: (_share(load, capacities[i]), capacities[i].as_tuple())
+        )
         chunks = _split(territory, lines, capacities[biggest])
         if not chunks:
             return Rejected(
@@ -459,7 +511,7 @@ def _day_stops(territory: Territory, work: DayWork, day_vehicles: Sequence[Vehic
     specs: list[_StopSpec] = []
     rejected: list[Rejected] = []
     for kind, lines in (("venue", work.deliveries), ("producer", work.pickups)):
-        groups = _site_groups(territory, lines, capacities)
+        groups = _site_groups(territory, lines, kind, day_vehicles)
         for (site_id, _group_name), group_lines in sorted(groups.items()):
             stops = _group_stops(
                 territory, work.day, kind, site_id, group_lines, day_vehicles, capacities
@@ -601,6 +653,12 @@ def _no_vehicle_reason(
     kind: str,
     day: date,
 ) -> str:
+    """Why no vehicle of the day may carry ``load`` to (or from) a site, in a sentence.
+
+    In order: no vehicle works that day; no vehicle working that day has the
+    compartment; no vehicle may go to the site at all (access, zones); the vehicles
+    that may go there lack the compartment (naming them).
+    """
     when = _day_name(day)
     if not vehicles:
         return f"no vehicle works on {when}"
@@ -608,16 +666,30 @@ def _no_vehicle_reason(
         return f"frozen goods and no vehicle with a freezer compartment works on {when}"
     if load.chilled_ml and not any(v.chilled_l > 0 for v in vehicles):
         return f"chilled goods and no refrigerated vehicle works on {when}"
-    if kind == "venue":
-        access = territory.venues_by_id[site_id].access
+    name = territory.sites[site_id].name
+    access = territory.venues_by_id[site_id].access if kind == "venue" else "any"
+    fleet = _site_fleet(territory, vehicles, site_id, kind)
+    if not fleet.allowed:
         if access == "bike_only":
             return (
-                "delivery by cargo bike only, and no cargo bike that can carry"
-                f" these goods there works on {when}"
+                f"delivery by cargo bike only, and no cargo bike working on {when}"
+                f" may go to {name} (zones)"
             )
         if access == "no_truck":
-            return f"no truck allowed there, and no other suitable vehicle works on {when}"
-    return f"no vehicle with the right compartments may go there on {when}"
+            return f"no truck allowed at {name}, and no other vehicle may go there on {when}"
+        return f"no vehicle working on {when} may go to {name} (zones)"
+    rule = "cargo bikes only; " if access == "bike_only" else ""
+    allowed = f"{rule}allowed there on {when}: {', '.join(sorted(fleet.allowed))}"
+    if load.frozen_ml and not fleet.frozen:
+        return (
+            f"frozen goods, and no vehicle allowed at {name} has a freezer compartment ({allowed})"
+        )
+    if load.chilled_ml and not fleet.chilled:
+        return (
+            f"chilled goods, and no vehicle allowed at {name} has a refrigerated compartment"
+            f" ({allowed})"
+        )
+    return f"no vehicle allowed at {name} has every compartment these goods need ({allowed})"
 
 
 @dataclass(frozen=True)
@@ -769,8 +841,8 @@ def _midnight(territory: Territory, day: date) -> datetime:
 def plan_rows(territory: Territory, day_problem: DayProblem, result: RoutingResult) -> DayRows:
     """Turn a routing result into ``routes.csv``, ``deliveries.csv``, ``pickups.csv`` rows.
 
-    Consecutive stops of one vehicle at the same site (a venue's ambient and cold
-    goods, say) become one row.  The ``reload`` row belongs to the trip it ends.
+    Consecutive stops of one vehicle at the same site (a venue's ambient, chilled and
+    frozen goods, say) become one row.  The ``reload`` row belongs to the trip it ends.
 
     Raises
     ------

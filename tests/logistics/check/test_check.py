@@ -585,3 +585,13 @@ def test_producer_without_pickup_hours_that_day(tmp_path: Path) -> None:
         )
 
     assert _check(_territory(tmp_path / "b", monday_only)) == []
+
+
+def test_frozen_goods_without_freezer_compartment(tmp_path: Path) -> None:
+    territory = _territory(tmp_path, _edit_vehicle("FRIDGE1", frozen_l="0"))
+    violations = _check(territory)
+    assert _kinds(violations) == {"compartment"}
+    assert [v.message for v in violations] == [
+        "Wed 2026-12-02, FRIDGE1: frozen goods (Frozen vegetables (F1)) on FRIDGE1, "
+        "which has no frozen compartment."
+    ]
