@@ -16,7 +16,7 @@ from cli.console import Reporter, configure_logging, err_console, out_console
 
 __all__ = ["bench", "register"]
 
-SET_NAMES = ("solomon", "gh200", "x", "cvrp-classic", "montpellier")
+SET_NAMES = ("solomon", "gh200", "x", "cvrp-classic", "montpellier", "pvrp")
 
 
 def _split(text: str) -> list[str]:
@@ -34,11 +34,15 @@ def bench(
         typer.Argument(
             metavar="SET",
             help="solomon, gh200 (Gehring-Homberger 200), x (CVRPLIB X), cvrp-classic, "
-            "or montpellier (generated food-hub days, engines against each other).",
+            "montpellier (generated food-hub days, engines against each other), "
+            "or pvrp (Cordeau periodic VRP: joint day choice against the balance baseline).",
         ),
     ],
     time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Seconds per engine run.")
+        float,
+        typer.Option(
+            "--time-limit", help="Seconds per engine run (pvrp: per instance and solver)."
+        ),
     ] = 10.0,
     engines: Annotated[
         str, typer.Option(help="Comma-separated among auto, pyvrp, ortools.")
@@ -65,6 +69,16 @@ def bench(
     sizes: Annotated[
         str, typer.Option(help="montpellier: stops per generated day.")
     ] = "100,300,1000",
+    max_iterations: Annotated[
+        int | None,
+        typer.Option(
+            "--max-iterations", help="pvrp: iteration limit instead of time (reproducible)."
+        ),
+    ] = None,
+    solutions: Annotated[
+        Path | None,
+        typer.Option("--solutions", help="pvrp: folder for NAME.res (joint) and NAME.balance.res."),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show debug messages.")] = False,
 ) -> None:
     """Solve a benchmark set, re-check every solution, report gaps to best-known solutions.
@@ -74,7 +88,8 @@ def bench(
 
     Examples: foodhub bench solomon --time-limit 10 --engines auto,pyvrp;
     foodhub bench x --max-n 300 --time-limit 60; foodhub bench gh200 --quick;
-    foodhub bench montpellier --sizes 1000 --time-limit 45
+    foodhub bench montpellier --sizes 1000 --time-limit 45;
+    foodhub bench pvrp --instances p01,pr03 --time-limit 10 --solutions res/
     """
     from benchmarks.route_quality.bench import ENGINES, run_benchmark, run_montpellier
 
@@ -85,6 +100,8 @@ def bench(
     bad = [e for e in engine_list if e not in ENGINES]
     if bad or not engine_list:
         raise _usage(f"--engines {engines} must list some of {', '.join(ENGINES)}")
+    if max_iterations is not None and max_iterations < 1:
+        raise _usage(f"--max-iterations {max_iterations} must be >= 1")
     if time_limit <= 0:
         raise _usage(f"--time-limit {time_limit:g} must be > 0 seconds")
     try:
@@ -102,10 +119,23 @@ def bench(
         def on_row(row: dict[str, str]) -> None:
             what = row.get("instance") or f"{row['stops']} stops {row['phase']}"
             gap = f" gap {row['gap_pct']}%" if "gap_pct" in row else ""
-            reporters[0].advance(f"{what} {row['engine']}{gap}")
+            reporters[0].advance(f"{what} {row.get('engine') or row['solver']}{gap}")
 
         try:
-            if set_name == "montpellier":
+            if set_name == "pvrp":
+                from benchmarks.route_quality.pvrp import run_pvrp
+
+                outcome = run_pvrp(
+                    instances=_split(instances),
+                    time_limit_s=time_limit,
+                    seed=seed,
+                    max_iterations=max_iterations,
+                    solutions=solutions,
+                    out=out,
+                    on_start=on_start,
+                    on_row=on_row,
+                )
+            elif set_name == "montpellier":
                 outcome = run_montpellier(
                     size_list,
                     time_limit_s=time_limit,

@@ -1,5 +1,8 @@
 """The week: delivery days, one routing problem per day, unserved reasons, reach, travel.
 
+The periodic VRP (:func:`solve_periodic`) chooses each client's visit-day pattern
+jointly with the routes.
+
 :func:`plan_week` is the stage's verb; each day is a :class:`DayProblem` built by
 :func:`build_day_problem` and solved by :mod:`logistics.routing`.
 """
@@ -19,6 +22,16 @@ from logistics.plan.day_problem import (
 from logistics.plan.delivery_days import (
     VenueNeed,
     assign_delivery_days,
+)
+from logistics.plan.periodic import (
+    PERIODIC_METHODS,
+    DayFleet,
+    PeriodicClient,
+    PeriodicProblem,
+    PeriodicSolution,
+    UnservedClient,
+    balance_patterns,
+    solve_periodic,
 )
 from logistics.plan.reach import (
     MAX_OFF_NETWORK_M,
@@ -48,27 +61,35 @@ from logistics.plan.week import (
 __all__ = [
     "COST_UNITS_PER_EUR",
     "MAX_OFF_NETWORK_M",
+    "PERIODIC_METHODS",
     "STRAIGHT_LINE_SPEED_KMH",
+    "DayFleet",
     "DayOutcome",
     "DayProblem",
     "DayRows",
     "DayWork",
     "MissedPickup",
+    "PeriodicClient",
+    "PeriodicProblem",
+    "PeriodicSolution",
     "PlanOptions",
     "Rejected",
     "SiteLine",
     "SiteMatrices",
     "StopContent",
     "StopLine",
+    "UnservedClient",
     "VenueNeed",
     "WeekDemands",
     "WeekPlan",
     "assign_delivery_days",
+    "balance_patterns",
     "build_day_problem",
     "explain_unserved",
     "plan_rows",
     "plan_week",
     "site_matrices",
+    "solve_periodic",
     "territory_travel_times",
     "travel_source",
     "unreachable_sites",
