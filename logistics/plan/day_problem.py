@@ -4,22 +4,29 @@ Model (documented for coordinators in the README):
 
 * Each venue's delivery of the day becomes up to three *stops* at the same place: its
   ambient goods, its chilled goods and its frozen goods.  Chilled and frozen goods are
-  separate load dimensions (``chilled_ml``, ``frozen_ml``) of one *cold* stop when that
-  restricts nothing: when the vehicles that may serve the site (access and zone rules,
-  see :func:`_suitable`) with a chilled compartment are exactly those with a freezer.
-  Otherwise they are separate stops, so a van with only a chilled box carries the
-  site's chilled goods while its frozen goods ride on a freezer van, or stay unserved
-  with the true reason ("no vehicle allowed at ... has a freezer compartment").  Farm
-  pickups follow the same rule.  Ambient goods may go in any vehicle; chilled or frozen
-  goods only in a vehicle with that compartment.  Stops of one vehicle at the same site
-  in a row become one ``routes.csv`` row (see :func:`plan_rows`).  When a stop is too
-  big for every suitable vehicle, it is split into several stops that fit.
+  separate load dimensions (``chilled_ml``, ``frozen_ml``) of one *cold* stop where a
+  vehicle that may serve the site (access and zone rules, see :func:`_suitable`) has
+  both compartments, and separate stops where none has: a van with only a chilled box
+  then carries the site's chilled goods while its frozen goods ride on a freezer van,
+  or stay unserved with the true reason ("no vehicle allowed at ... has a freezer
+  compartment").  With ``split_cold`` they are also separate stops where one cold stop
+  would keep them off a vehicle with only one of the compartments (the week planner
+  tries that when a day leaves cold goods unserved).  Farm pickups follow the same
+  rule.  Ambient goods may go in any vehicle; chilled or frozen goods only in a vehicle
+  with that compartment.  Stops of one vehicle at the same site in a row become one
+  ``routes.csv`` row (see :func:`plan_rows`).  When a stop is too big for every
+  suitable vehicle, it is split into several stops that fit.
 * Farm pickups are stops with a *pickup* load: produce collected on the round and brought
   back to the hub (unloaded at the next reload or at the end of the shift).  Collected
   produce leaves the hub from the next day on (see :mod:`logistics.allocation.allocate`).
 * Each vehicle is its own vehicle type: its compartments (kg, ambient litres, chilled
   litres, frozen litres), profile (drive or bike network), shift, trips, costs.
-* Service time at a stop = the site's fixed service time + ``handling_s_per_unit`` × units.
+* Service time at a site = the site's fixed service time + ``handling_s_per_unit`` × units,
+  the fixed part paid once per visit: it is folded into the travel time *to* the site
+  (every arc from another location, whose stops' windows move later by as much), and a
+  stop's own service time is its handling.  So a vehicle serving a site's ambient,
+  chilled and frozen stops in a row pays the fixed time once, as the ``routes.csv`` row
+  it becomes does; :func:`plan_rows` gives the fixed time back to the row's arrival.
   Loading at the hub (start and every reload) takes ``loading_min``.
 * Drivers' days are kept within ``break_after_h`` by default, so no break is needed; with
   ``long_days`` a day may last up to ``max_shift_h`` and the driver takes a ``break_min``
@@ -29,6 +36,7 @@ Model (documented for coordinators in the README):
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -50,6 +58,8 @@ from logistics.routing import (
     VehicleType,
     Visit,
 )
+from logistics.routing.schedule import RELOAD, build_route
+from logistics.routing.verify import verify_route
 from logistics.tables.files import DeliveryLine, PickupLine, RouteStop
 from territory.model import Territory, TimeWindow, Vehicle, weekday_of
 
@@ -189,6 +199,9 @@ class DayProblem:
         Per location index: the site id (0 is the hub).
     rejected
         Lines that could not become stops (no suitable vehicle, closed that day).
+    fixed_service_s
+        Per location index: the site's fixed service time, seconds, folded into the
+        problem's travel times to it (0 for the hub); empty without a problem.
     """
 
     day: date
@@ -197,6 +210,7 @@ class DayProblem:
     vehicles: tuple[Vehicle, ...]
     sites: tuple[str, ...]
     rejected: tuple[Rejected, ...]
+    fixed_service_s: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -406,14 +420,16 @@ class _SiteFleet:
     chilled: frozenset[str]
     frozen: frozenset[str]
 
-    @property
-    def cold_together(self) -> bool:
-        """Whether chilled and frozen goods lose nothing by travelling as one stop.
+    def cold_together(self, *, split_cold: bool) -> bool:
+        """Whether the site's chilled and frozen goods travel as one stop.
 
-        True when some vehicle may carry them, and the vehicles with a chilled
-        compartment are exactly those with a freezer.
+        One stop when some vehicle allowed there has both compartments; with
+        ``split_cold`` only when that restricts nothing, i.e. the vehicles with a
+        chilled compartment are exactly those with a freezer.
         """
-        return bool(self.chilled) and self.chilled == self.frozen
+        if split_cold:
+            return bool(self.chilled) and self.chilled == self.frozen
+        return bool(self.chilled & self.frozen)
 
 
 def _site_fleet(
@@ -433,11 +449,13 @@ def _site_groups(
     lines: Sequence[SiteLine],
     site_kind: str,
     day_vehicles: Sequence[Vehicle],
+    *,
+    split_cold: bool,
 ) -> dict[_GroupKey, list[StopLine]]:
     """Lines per site and temperature group.
 
     Groups are ``ambient``, and ``cold`` (chilled and frozen as two dimensions of one
-    stop) where :attr:`_SiteFleet.cold_together` holds for the site, else separate
+    stop) where :meth:`_SiteFleet.cold_together` holds for the site, else separate
     ``chilled`` and ``frozen`` groups.  Lines of 0 units or fewer are left out.
     """
     groups: dict[_GroupKey, list[StopLine]] = defaultdict(list)
@@ -449,7 +467,7 @@ def _site_groups(
         if group != "ambient":
             if line.site_id not in together:
                 fleet = _site_fleet(territory, day_vehicles, line.site_id, site_kind)
-                together[line.site_id] = fleet.cold_together
+                together[line.site_id] = fleet.cold_together(split_cold=split_cold)
             if together[line.site_id]:
                 group = "cold"
         groups[_GroupKey(line.site_id, group)].append(line.stop_line)
@@ -505,13 +523,15 @@ def _group_stops(
     ]
 
 
-def _day_stops(territory: Territory, work: DayWork, day_vehicles: Sequence[Vehicle]) -> _DayStops:
+def _day_stops(
+    territory: Territory, work: DayWork, day_vehicles: Sequence[Vehicle], *, split_cold: bool
+) -> _DayStops:
     """The day's stops (deliveries first, then pickups, each by site and group)."""
     capacities = [_capacity(v) for v in day_vehicles]
     specs: list[_StopSpec] = []
     rejected: list[Rejected] = []
     for kind, lines in (("venue", work.deliveries), ("producer", work.pickups)):
-        groups = _site_groups(territory, lines, kind, day_vehicles)
+        groups = _site_groups(territory, lines, kind, day_vehicles, split_cold=split_cold)
         for (site_id, _group_name), group_lines in sorted(groups.items()):
             stops = _group_stops(
                 territory, work.day, kind, site_id, group_lines, day_vehicles, capacities
@@ -546,34 +566,54 @@ def _profiles(
     site_index: Mapping[str, int],
     sites: Sequence[str],
     day_vehicles: Sequence[Vehicle],
+    fixed_service_s: Sequence[int],
 ) -> dict[str, Profile]:
-    """Travel durations (s) and distances (m) between the day's sites, per vehicle profile."""
+    """Travel distances (m) and durations (s) between the day's sites, per vehicle profile.
+
+    Durations include the fixed service time of the site arrived at, on every arc
+    between two different locations (see the module docstring).
+    """
     rows = np.array([site_index[s] for s in sites])
     take = np.ix_(rows, rows)
+    fixed = np.asarray(fixed_service_s, dtype=np.int64)
+    elsewhere = 1 - np.eye(len(sites), dtype=np.int64)
     return {
         name: Profile(
-            duration_s=matrices[name].duration_s[take], distance_m=matrices[name].distance_m[take]
+            duration_s=matrices[name].duration_s[take] + elsewhere * fixed[np.newaxis, :],
+            distance_m=matrices[name].distance_m[take],
         )
         for name in sorted({v.profile for v in day_vehicles})
     }
 
 
-def _routing_stop(territory: Territory, spec: _StopSpec, location: int) -> Stop:
-    """The routing stop of a spec at ``location`` (its index among the day's sites)."""
+def _fixed_service_s(territory: Territory, site_id: str) -> int:
+    """The fixed time spent at a site on each visit, seconds (0 for the hub)."""
+    if site_id == territory.hub.id:
+        return 0
+    venue = territory.venues_by_id.get(site_id)
+    if venue is not None:
+        return math.ceil(venue.service_min * 60)
+    return math.ceil(territory.hub.service.default_service_min * 60)
+
+
+def _routing_stop(territory: Territory, spec: _StopSpec, location: int, fixed_s: int) -> Stop:
+    """The routing stop of a spec at ``location`` (its index among the day's sites).
+
+    Its service time is the handling of its units; its windows move ``fixed_s`` later,
+    the site's fixed service time folded into the travel time to it.
+    """
     content = spec.content
     hub = territory.hub
     if content.site_kind == "venue":
-        fixed_min = territory.venues_by_id[content.site_id].service_min
         delivery, pickup = _load(territory, content.lines), Load()
     else:
-        fixed_min = hub.service.default_service_min
         delivery, pickup = Load(), _load(territory, content.lines)
     return Stop(
         location=location,
         delivery=delivery.as_tuple(),
         pickup=pickup.as_tuple(),
-        service_s=round(fixed_min * 60 + hub.service.handling_s_per_unit * content.units),
-        windows=spec.windows_s,
+        service_s=math.ceil(hub.service.handling_s_per_unit * content.units),
+        windows=tuple((start + fixed_s, end + fixed_s) for start, end in spec.windows_s),
         required=False,
         penalty=_UNSERVED_PENALTY + (delivery + pickup).mass_g,
         allowed_vehicle_types=spec.allowed_vehicle_types,
@@ -589,6 +629,7 @@ def build_day_problem(
     site_index: Mapping[str, int],
     *,
     long_days: bool = False,
+    split_cold: bool = False,
 ) -> DayProblem:
     """Build one day's routing problem.
 
@@ -607,6 +648,10 @@ def build_day_problem(
     long_days
         Allow drivers' days up to ``max_shift_h`` with a break (default: days within
         ``break_after_h``, no break).
+    split_cold
+        Make a site's chilled and frozen goods separate stops wherever a vehicle with
+        only one of the two compartments may serve it (default: one stop where a
+        vehicle allowed there has both).
 
     Returns
     -------
@@ -616,16 +661,20 @@ def build_day_problem(
     weekday = weekday_of(work.day)
     hub = territory.hub
     day_vehicles = [v for v in vehicles if weekday in v.days]
-    stops = _day_stops(territory, work, day_vehicles)
+    stops = _day_stops(territory, work, day_vehicles, split_cold=split_cold)
     if not stops.specs or not day_vehicles:
         return _nothing_to_route(work, day_vehicles, hub.id, stops)
     sites = [hub.id, *sorted({spec.content.site_id for spec in stops.specs})]
     local = {site: i for i, site in enumerate(sites)}
+    fixed = tuple(_fixed_service_s(territory, site) for site in sites)
     problem = RoutingProblem(
         dimensions=DIMENSIONS,
-        profiles=_profiles(matrices, site_index, sites, day_vehicles),
+        profiles=_profiles(matrices, site_index, sites, day_vehicles, fixed),
         stops=tuple(
-            _routing_stop(territory, spec, local[spec.content.site_id]) for spec in stops.specs
+            _routing_stop(
+                territory, spec, local[spec.content.site_id], fixed[local[spec.content.site_id]]
+            )
+            for spec in stops.specs
         ),
         vehicle_types=tuple(_vehicle_type(territory, v, long_days=long_days) for v in day_vehicles),
         coordinates=tuple((territory.sites[s].lon, territory.sites[s].lat) for s in sites),
@@ -638,6 +687,7 @@ def build_day_problem(
         tuple(day_vehicles),
         tuple(sites),
         stops.rejected,
+        fixed,
     )
 
 
@@ -722,16 +772,18 @@ def _add_visit_row(
     vehicle_id: str,
     trip: int,
     at: Callable[[int], datetime],
-    loading_s: int,
+    offsets: _Offsets,
 ) -> None:
     """Append the visit's row, or extend the previous row at the same site and action.
 
     ``at`` turns seconds after midnight into a time of the day; the start row's
-    arrival is before the hub loading (``loading_s``, seconds).
+    arrival is before the hub loading, and a stop's arrival, service start and
+    travel time are without the fixed service time folded into its arc (``offsets``).
     """
     load = Load(*visit.load_after)
     ambient_l, chilled_l, frozen_l = load.litres()
-    arrival = visit.arrival_s - loading_s if visit.kind == "start" else visit.arrival_s
+    fixed = offsets.fixed_s if visit.kind == "stop" else 0
+    arrival = visit.arrival_s - (offsets.loading_s if visit.kind == "start" else fixed)
     previous = rows[-1] if rows else None
     if (
         previous is not None
@@ -758,16 +810,33 @@ def _add_visit_row(
             site_kind=place.site_kind,
             action=place.action,
             arrival=at(arrival),
-            service_start=at(visit.start_service_s if visit.kind == "stop" else arrival),
+            service_start=at(visit.start_service_s - fixed if visit.kind == "stop" else arrival),
             departure=at(visit.departure_s),
             distance_m=visit.distance_m_from_prev,
-            duration_s=visit.duration_s_from_prev,
+            duration_s=visit.duration_s_from_prev - fixed,
             load_kg=load.kg,
             load_l=ambient_l,
             chilled_l=chilled_l,
             frozen_l=frozen_l,
         )
     )
+
+
+@dataclass(frozen=True)
+class _Offsets:
+    """Seconds between the routing schedule and a plan row's times.
+
+    Attributes
+    ----------
+    loading_s
+        Hub loading before a start row's departure.
+    fixed_s
+        Fixed service time folded into the arc to a stop (0 when the vehicle was
+        already at the site).
+    """
+
+    loading_s: int
+    fixed_s: int = 0
 
 
 def _route_rows(
@@ -783,9 +852,12 @@ def _route_rows(
     deliveries: list[DeliveryLine] = []
     pickups: list[PickupLine] = []
     trip = 1
+    previous = 0
     for visit in route.visits:
         place = _place(territory, day_problem, visit, rows)
-        _add_visit_row(rows, visit, place, day_problem.day, vehicle.id, trip, at, loading_s)
+        paid = visit.location != previous and visit.kind == "stop"
+        offsets = _Offsets(loading_s, day_problem.fixed_service_s[visit.location] if paid else 0)
+        _add_visit_row(rows, visit, place, day_problem.day, vehicle.id, trip, at, offsets)
         if visit.kind == "stop":
             lines = day_problem.contents[visit.index].lines
             if rows[-1].action == "deliver":
@@ -794,7 +866,50 @@ def _route_rows(
                 pickups += _pickup_rows(rows[-1], lines)
         if visit.kind == "reload":
             trip += 1
+        previous = visit.location
     return DayRows(tuple(rows), tuple(deliveries), tuple(pickups))
+
+
+def _splits_a_visit(problem: RoutingProblem, route: Route) -> bool:
+    """Whether a break falls between two stops at the same location.
+
+    The stop after such a break would be a ``routes.csv`` row of its own without the
+    site's fixed service time, which is paid only on arriving from elsewhere.
+    """
+    visits = route.visits
+    return any(
+        visit.kind == "break"
+        and 0 < k < len(visits) - 1
+        and visits[k - 1].kind == visits[k + 1].kind == "stop"
+        and problem.stops[visits[k - 1].index].location
+        == problem.stops[visits[k + 1].index].location
+        for k, visit in enumerate(visits)
+    )
+
+
+def _break_between_sites(problem: RoutingProblem, route: Route) -> Route:
+    """The route, with its break moved off any place between two stops at one site.
+
+    Tries every other break position and keeps the shortest route that verifies;
+    the route unchanged when none does (the plan checker then reports it).
+    """
+    if not _splits_a_visit(problem, route):
+        return route
+    sequence = [
+        RELOAD if v.kind == "reload" else v.index
+        for v in route.visits
+        if v.kind in ("stop", "reload")
+    ]
+    best: Route | None = None
+    for position in range(len(sequence) + 1):
+        candidate = build_route(
+            problem, route.vehicle_type, route.vehicle_index, sequence, break_position=position
+        )
+        if _splits_a_visit(problem, candidate) or verify_route(problem, candidate):
+            continue
+        if best is None or candidate.duration_s < best.duration_s:
+            best = candidate
+    return route if best is None else best
 
 
 def _delivery_rows(row: RouteStop, lines: Sequence[StopLine]) -> list[DeliveryLine]:
@@ -860,6 +975,7 @@ def plan_rows(territory: Territory, day_problem: DayProblem, result: RoutingResu
     deliveries: list[DeliveryLine] = []
     pickups: list[PickupLine] = []
     for route in result.routes:
+        route = _break_between_sites(day_problem.problem, route)
         rows = _route_rows(territory, day_problem, route, at, loading_s)
         routes += rows.routes
         deliveries += rows.deliveries

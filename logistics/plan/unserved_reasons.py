@@ -39,7 +39,10 @@ def explain_unserved(day_problem: DayProblem, result: RoutingResult, stop_index:
     assert problem is not None
     stop = problem.stops[stop_index]
     types = [t for t in range(len(problem.vehicle_types)) if stop.allows(t)]
-    windows = ", ".join(f"{_hhmm(a)}-{_hhmm(b)}" for a, b in stop.windows)
+    # The problem's windows and travel times include the site's fixed service time,
+    # folded into the arc to it: the sentence gives the site's own hours and arrival.
+    fixed = day_problem.fixed_service_s[stop.location] if day_problem.fixed_service_s else 0
+    windows = ", ".join(f"{_hhmm(a - fixed)}-{_hhmm(b - fixed)}" for a, b in stop.windows)
     earliest = []
     back_in_time = False
     for t in types:
@@ -54,7 +57,7 @@ def explain_unserved(day_problem: DayProblem, result: RoutingResult, stop_index:
         ):
             back_in_time = True
     if earliest and all(e > stop.windows[-1][1] for e in earliest):
-        return f"opens {windows}, earliest possible arrival {_hhmm(min(earliest))}"
+        return f"opens {windows}, earliest possible arrival {_hhmm(min(earliest) - fixed)}"
     if not back_in_time:
         return (
             f"opens {windows}: no suitable vehicle can get there and back to the hub"

@@ -7,6 +7,8 @@ Pipeline (``foodhub plan``)::
       -> order lines split over a venue's deliveries (perishables evenly, the rest first)
       -> allocation of stock lots and producer offers        (logistics.allocation.allocate)
       -> per day: routing problem -> engines -> checker      (logistics.plan.day_problem, routing)
+         (again with chilled and frozen goods as separate stops when cold goods are left
+         unserved; the day keeps whichever serves more units, then costs less)
       -> plan tables + unserved lines with reasons
 
 Every routed day is verified by :func:`logistics.routing.verify`; the caller also
@@ -38,7 +40,7 @@ from logistics.plan.day_problem import (
 )
 from logistics.plan.delivery_days import VenueNeed, assign_delivery_days
 from logistics.plan.unserved_reasons import explain_unserved
-from logistics.routing import RoutingResult, solve
+from logistics.routing import RoutingProblem, RoutingResult, solve
 from logistics.tables.files import DeliveryLine, PickupLine, PlanTables, RouteStop, UnservedLine
 from territory.errors import InputError, Problem
 from territory.model import WEEKDAYS, IsoWeek, Territory, Vehicle, weekday_of
@@ -484,20 +486,12 @@ def _plan_day(
     Returns how the day was solved, or ``None`` when there was nothing to route.
     """
     day = work.day
-    day_problem = build_day_problem(
-        territory, work, fleet, sites.matrices, sites.site_index, long_days=options.long_days
-    )
+    solved = _solved_day(territory, work, fleet, sites, options)
+    day_problem, result = solved.day_problem, solved.result
     for rejected in day_problem.rejected:
         outcomes.fail(day, rejected.site_id, rejected.site_kind, rejected.lines, rejected.reason)
-    if day_problem.problem is None:
+    if day_problem.problem is None or result is None:
         return None
-    result = solve(
-        day_problem.problem,
-        engine=options.engine,
-        time_limit_s=options.time_limit_s,
-        seed=options.seed,
-        max_iterations=options.max_iterations,
-    )
     _collect(territory, day_problem, result, rows, outcomes)
     report(f"planned {day.isoformat()}: {len(result.routes)} rounds, engine {result.engine}")
     return DayOutcome(
@@ -505,9 +499,104 @@ def _plan_day(
         len(day_problem.problem.stops),
         result.engine,
         result.feasible,
-        result.runtime_s,
+        solved.runtime_s,
         tuple(str(v) for v in result.violations),
     )
+
+
+@dataclass(frozen=True)
+class _SolvedDay:
+    """A day's routing problem and the result kept for it.
+
+    Attributes
+    ----------
+    day_problem
+        The problem (``problem=None`` when there was nothing to route).
+    result
+        Its routing result, or ``None`` without a problem.
+    runtime_s
+        Engine wall time spent on the day, seconds (both tries when there were two).
+    """
+
+    day_problem: DayProblem
+    result: RoutingResult | None
+    runtime_s: float = 0.0
+
+
+def _solve(problem: RoutingProblem, options: PlanOptions) -> RoutingResult:
+    return solve(
+        problem,
+        engine=options.engine,
+        time_limit_s=options.time_limit_s,
+        seed=options.seed,
+        max_iterations=options.max_iterations,
+    )
+
+
+def _solved_day(
+    territory: Territory,
+    work: DayWork,
+    fleet: Sequence[Vehicle],
+    sites: SiteMatrices,
+    options: PlanOptions,
+) -> _SolvedDay:
+    """Build and solve a day; when cold goods are left unserved, try them split.
+
+    The first try keeps a site's chilled and frozen goods in one stop where a vehicle
+    allowed there has both compartments.  When that leaves a stop with chilled or
+    frozen goods unserved, the day is solved again with them as separate stops
+    wherever a vehicle with only one of the compartments may serve the site
+    (``split_cold``), and the result that serves more units, then costs less, is kept.
+    """
+
+    def build(*, split_cold: bool) -> DayProblem:
+        return build_day_problem(
+            territory,
+            work,
+            fleet,
+            sites.matrices,
+            sites.site_index,
+            long_days=options.long_days,
+            split_cold=split_cold,
+        )
+
+    first = build(split_cold=False)
+    if first.problem is None:
+        return _SolvedDay(first, None)
+    result = _solve(first.problem, options)
+    if not _cold_stop_left_unserved(territory, first, result):
+        return _SolvedDay(first, result, result.runtime_s)
+    second = build(split_cold=True)
+    if second.problem is None or second.contents == first.contents:
+        return _SolvedDay(first, result, result.runtime_s)
+    other = _solve(second.problem, options)
+    runtime_s = result.runtime_s + other.runtime_s
+    if _score(second, other) > _score(first, result):
+        logger.info("%s: chilled and frozen goods split into separate stops", work.day)
+        return _SolvedDay(second, other, runtime_s)
+    return _SolvedDay(first, result, runtime_s)
+
+
+def _cold_stop_left_unserved(
+    territory: Territory, day_problem: DayProblem, result: RoutingResult
+) -> bool:
+    """Whether a stop holding chilled or frozen goods is left unserved."""
+    left = range(len(day_problem.contents)) if not result.feasible else result.unserved
+    products = territory.products_by_id
+    return any(
+        products[line.product_id].temperature != "ambient"
+        for i in left
+        for line in day_problem.contents[i].lines
+    )
+
+
+def _score(day_problem: DayProblem, result: RoutingResult) -> tuple[bool, int, int]:
+    """How good a day's result is: verified first, then units served, then low cost."""
+    if not result.feasible:
+        return (False, 0, 0)
+    unserved = set(result.unserved)
+    served = sum(c.units for i, c in enumerate(day_problem.contents) if i not in unserved)
+    return (True, served, -sum(route.cost for route in result.routes))
 
 
 def _collect(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,8 @@ from logistics.plan.day_problem import (
 )
 from logistics.plan.travel import territory_travel_times
 from logistics.plan.week import PlanOptions, WeekPlan, plan_week, site_matrices
-from logistics.routing import solve
+from logistics.routing import RoutingResult, solve
+from logistics.routing.schedule import build_route
 from territory.model import OrderLine, Territory, Vehicle
 from territory.reader import load_territory
 
@@ -152,6 +153,39 @@ def test_chilled_and_frozen_stay_one_stop_when_that_restricts_no_vehicle(setup: 
     assert _allowed(dp) == {"yaourt": {"frigo"}, "poulet_surgele": {"frigo"}}
 
 
+def test_one_cold_stop_on_the_bi_temperature_van_unless_split_cold(setup: Setup) -> None:
+    territory, travel = setup
+    work = _deliveries(("v1", "yaourt", 2), ("v1", "poulet_surgele", 1))
+    vehicles = [_vehicle(territory, "frigo"), _vehicle(territory, "van")]
+    dp = _build(territory, travel, work, vehicles)
+    assert dp.problem is not None and len(dp.problem.stops) == 1
+    assert _allowed(dp) == {"yaourt": {"frigo"}, "poulet_surgele": {"frigo"}}
+    profiles = sorted({v.profile for v in vehicles})
+    sites = site_matrices(territory, travel, profiles)
+    split = build_day_problem(
+        territory, work, vehicles, sites.matrices, sites.site_index, split_cold=True
+    )
+    assert split.problem is not None and len(split.problem.stops) == 2
+    assert _allowed(split) == {"yaourt": {"frigo", "van"}, "poulet_surgele": {"frigo"}}
+
+
+def test_chilled_goods_move_to_the_chilled_van_when_the_frigo_has_no_room(setup: Setup) -> None:
+    territory, travel = setup
+    # The frigo's chilled box takes one pack of yoghurts (3 l) per day; the van's takes 100.
+    frigo = dataclasses.replace(_vehicle(territory, "frigo"), chilled_l=3, max_trips=1)
+    small = dataclasses.replace(
+        _only_orders(territory, [("v1", "yaourt", 2), ("v1", "poulet_surgele", 1)]),
+        vehicles=(frigo, _vehicle(territory, "van")),
+    )
+    plan = plan_week(small, travel, options=OPTIONS)
+    assert plan.tables.unserved == ()
+    carried = {(d.product_id, d.quantity, d.vehicle_id) for d in plan.tables.deliveries}
+    assert ("poulet_surgele", 1, "frigo") in carried
+    assert sum(q for product, q, _ in carried if product == "yaourt") == 2
+    assert ("yaourt", 2, "van") in carried or ("yaourt", 1, "van") in carried
+    assert _check(small, plan, travel) == []
+
+
 def test_chilled_goods_go_by_cargo_bike_to_a_bike_only_venue(setup: Setup) -> None:
     territory, travel = setup
     dp = _build(
@@ -259,3 +293,29 @@ def test_loads_per_compartment_never_exceed_capacity(setup: Setup, fleet: str) -
     delivered = sum(d.quantity for d in plan.tables.deliveries)
     assert delivered + sum(u.quantity for u in plan.tables.unserved) == ordered
     assert all(u.reason for u in plan.tables.unserved)
+
+
+def test_a_break_never_splits_a_visit_into_rows_without_the_fixed_service_time(
+    setup: Setup,
+) -> None:
+    """The site's fixed service time is paid on arriving from elsewhere: a break between
+    two stops at one site would leave the second row without it, so plan_rows moves it."""
+    territory, travel = setup
+    frigo = [_vehicle(territory, "frigo")]
+    profiles = sorted({v.profile for v in frigo})
+    sites = site_matrices(territory, travel, profiles)
+    work = _deliveries(("v2", "pates", 2), ("v2", "yaourt", 3))
+    dp = build_day_problem(territory, work, frigo, sites.matrices, sites.site_index, long_days=True)
+    assert dp.problem is not None and dp.problem.vehicle_types[0].break_ is not None
+    split = build_route(dp.problem, 0, 0, [0, 1], break_position=1)
+    assert [v.kind for v in split.visits] == ["start", "stop", "break", "stop", "end"]
+    result = RoutingResult((split,), (), split.cost, "test", True, 0.0, 0)
+    rows = plan_rows(territory, dp, result)
+    actions = [(r.action, r.site_id) for r in rows.routes]
+    assert actions.count(("deliver", "v2")) == 1
+    (stop,) = [r for r in rows.routes if r.action == "deliver"]
+    assert stop.departure - stop.service_start >= timedelta(seconds=12 * 60 + 6 * 5)
+    assert sorted((d.product_id, d.quantity, d.seq) for d in rows.deliveries) == [
+        ("pates", 2, stop.seq),
+        ("yaourt", 3, stop.seq),
+    ]

@@ -81,9 +81,26 @@ def test_cold_and_ambient_goods_are_separate_stops_at_the_same_place(setup: Setu
     assert ambient.location == cold.location == dp.sites.index("v2")
     assert ambient.delivery == Load(12_000, 28_000, 0, 0).as_tuple()  # 2 x (6 kg, 14 l)
     assert cold.delivery == Load(6_300, 0, 9_000, 0).as_tuple()  # 3 x (2.1 kg, 3 l chilled)
-    # service: 12 min at v2 + 6 s per unit
-    assert ambient.service_s == 12 * 60 + 6 * 2
-    assert cold.service_s == 12 * 60 + 6 * 3
+    # service: 12 min at v2, paid once per visit on the arc to v2, + 6 s per unit at each stop
+    assert ambient.service_s == 6 * 2
+    assert cold.service_s == 6 * 3
+    hub, v2 = 0, dp.sites.index("v2")
+    drive = site_matrices(territory, travel, ["drive"])
+    row = drive.site_index
+    for profile in dp.problem.profiles.values():
+        assert profile.duration_s[v2, v2] == 0
+    assert dp.problem.profiles["drive"].duration_s[hub, v2] == (
+        drive.matrices["drive"].duration_s[row[territory.hub.id], row["v2"]] + 12 * 60
+    )
+    assert (
+        dp.problem.profiles["drive"].duration_s[v2, hub]
+        == (drive.matrices["drive"].duration_s[row["v2"], row[territory.hub.id]])
+    )
+    # windows move 12 min later, as the arrival does
+    opening = territory.venues_by_id["v2"].opening["tue"]
+    assert ambient.windows == tuple(
+        (w.start_min * 60 + 12 * 60, w.end_min * 60 + 12 * 60) for w in opening
+    )
 
 
 def test_bike_only_venue_allows_only_the_bike(setup: Setup) -> None:
