@@ -756,12 +756,26 @@ def _route_days(
     return out
 
 
+def _fits_alone(problem: PeriodicProblem, c: int, day: int) -> bool:
+    """Whether client ``c`` alone on a route of ``day`` fits the day's fleet."""
+    client = problem.clients[c]
+    fleet = problem.fleets[day]
+    if fleet.vehicles == 0:
+        return False
+    if any(q > cap for q, cap in zip(client.demand, fleet.capacity, strict=True)):
+        return False
+    loc = client.location
+    trip = int(problem.duration[0, loc] + problem.duration[loc, 0]) + client.service
+    return fleet.max_duration is None or trip <= fleet.max_duration
+
+
 def balance_patterns(problem: PeriodicProblem) -> list[int | None]:
     """Today's day choice: pattern per client balancing each day's fill rate.
 
     Clients are taken least flexible first (fewest patterns, then largest demand); each
     takes the pattern whose busiest day would be least full (load over the day's total
-    fleet capacity, largest over dimensions), the first such pattern on ties.
+    fleet capacity, largest over dimensions), the first such pattern on ties.  Patterns
+    with a day on which the client cannot be served even alone are skipped.
 
     Returns
     -------
@@ -783,8 +797,12 @@ def balance_patterns(problem: PeriodicProblem) -> list[int | None]:
     for c in _flexibility_order(problem):
         client = problem.clients[c]
         scores = [
-            (max(fill(d, client.demand) for d in p), k) for k, p in enumerate(client.patterns)
+            (max(fill(d, client.demand) for d in p), k)
+            for k, p in enumerate(client.patterns)
+            if all(_fits_alone(problem, c, d) for d in p)
         ]
+        if not scores:
+            continue
         score, k = min(scores)
         if score == math.inf:
             continue
@@ -863,7 +881,56 @@ def solve_periodic(
         seed=seed,
         max_iterations=max_iterations,
     )
-    return _solution(problem, pattern, day_clients, results, method, iterations, start)
+    pattern, day_clients, results, dropped = _drop_unrouted(problem, pattern, day_clients, results)
+    return _solution(problem, pattern, day_clients, results, dropped, method, iterations, start)
+
+
+def _drop_unrouted(
+    problem: PeriodicProblem,
+    pattern: list[int | None],
+    day_clients: list[list[int]],
+    results: list[RoutingResult | None],
+) -> tuple[list[int | None], list[list[int]], list[RoutingResult | None], set[int]]:
+    """Take a client the routing left out of *one* day out of all its days.
+
+    A client is either on every day of its pattern or unserved; the days that lose
+    clients are re-timed and re-verified from their remaining routes.
+    """
+    missed: set[int] = set()
+    for d, result in enumerate(results):
+        if result is None:
+            continue
+        served = {day_clients[d][i] for r in result.routes for i in r.stops}
+        missed.update(c for c in day_clients[d] if c not in served)
+        if not result.feasible:
+            missed.update(day_clients[d])  # no trust in a rejected day
+    if not missed:
+        return pattern, day_clients, results, missed
+    new_pattern = [None if c in missed else k for c, k in enumerate(pattern)]
+    new_clients: list[list[int]] = []
+    new_results: list[RoutingResult | None] = []
+    for d, result in enumerate(results):
+        kept = [c for c in day_clients[d] if c not in missed]
+        new_clients.append(kept)
+        if result is None or not kept:
+            new_results.append(None)
+            continue
+        if len(kept) == len(day_clients[d]) and result.feasible:
+            new_results.append(result)
+            continue
+        routes = [[day_clients[d][i] for i in r.stops] for r in result.routes]
+        routes = [[c for c in r if c not in missed] for r in routes]
+        rp = _day_problem(problem, d, kept)
+        index = {c: k for k, c in enumerate(kept)}
+        raw = [RawRoute(0, v, tuple(index[c] for c in r)) for v, r in enumerate(routes) if r]
+        fixed = assemble_result(
+            rp, raw, engine=result.engine, runtime_s=result.runtime_s,
+            iterations=result.iterations, seed=result.seed, repair=True,
+        )  # fmt: skip
+        new_results.append(fixed)
+    if any(r is not None and (r.unserved or not r.feasible) for r in new_results):
+        return _drop_unrouted(problem, new_pattern, new_clients, new_results)
+    return new_pattern, new_clients, new_results, missed
 
 
 def _solution(
@@ -871,11 +938,11 @@ def _solution(
     pattern: list[int | None],
     day_clients: list[list[int]],
     results: list[RoutingResult | None],
+    missed: set[int],
     method: str,
     iterations: int,
     start: float,
 ) -> PeriodicSolution:
-    missed: set[int] = set()
     routes: list[tuple[tuple[int, ...], ...]] = []
     for d, result in enumerate(results):
         if result is None:
@@ -883,21 +950,18 @@ def _solution(
             continue
         clients = day_clients[d]
         routes.append(tuple(tuple(clients[i] for i in r.stops) for r in result.routes))
-        missed.update(clients[i] for i in result.unserved)
-        if not result.feasible:
-            missed.update(clients)
     unserved = []
     chosen: list[tuple[int, ...] | None] = []
     for c, k in enumerate(pattern):
-        if k is None:
-            unserved.append(UnservedClient(c, _unplaceable_reason(problem, c)))
-            chosen.append(None)
-        elif c in missed:
+        if c in missed:
             name = problem.clients[c].label or f"client {c}"
             unserved.append(
                 UnservedClient(c, f"{name}: the routing of its days could not serve it")
             )
-            chosen.append(problem.clients[c].patterns[k])
+            chosen.append(None)
+        elif k is None:
+            unserved.append(UnservedClient(c, _unplaceable_reason(problem, c)))
+            chosen.append(None)
         else:
             chosen.append(problem.clients[c].patterns[k])
     cost = sum(r.cost for r in results if r is not None)
