@@ -27,16 +27,20 @@ Joint algorithm (``method="joint"``)
    first), then improves the changed routes with 2-opt.  A new week is accepted by
    simulated annealing on its total cost, the temperature falling linearly to zero over
    the budget; the best week is kept.  Only the days that changed are re-costed.
-3. **Routing.**  With the patterns fixed, every day is a
+3. **Routing.**  With the patterns fixed, every day whose clients changed is a
    :class:`logistics.routing.RoutingProblem` solved by PyVRP (``engine="pyvrp"``,
-   hybrid genetic search) within its share of the remaining time (proportional to its
-   clients); a day keeps PyVRP's routes when they verify and cost less than the search's
-   own, else the search's own routes (timed and verified by the shared schedule).
+   hybrid genetic search) within its share of the round's routing time (proportional to
+   its clients); a day keeps PyVRP's routes when they verify and cost less than the
+   search's own, else the search's own routes (timed and verified by the shared
+   schedule).  PyVRP's routes then replace the search's routes of that day.
 
-PyVRP is called only in step 3, not inside the loop: one PyVRP run per changed day and
-iteration would leave a handful of iterations in a 10 s budget.  Warm-starting PyVRP
-from the search's routes would let step 3 start from them; the routing layer does not
-offer an initial solution yet, so the better of the two is kept instead.
+Steps 2 and 3 alternate in three rounds (about 65% of each round to the LNS, 35% to
+PyVRP), so later rounds estimate insertions against PyVRP-quality routes and PyVRP
+re-solves only the days that changed since it last saw them.  PyVRP is not called
+inside the LNS loop: one PyVRP run per changed day and iteration would leave a handful
+of iterations in a 10 s budget.  Warm-starting PyVRP from the search's routes would
+help step 3; the routing layer offers no initial solution yet, so the better of the
+two is kept instead.
 
 Baseline (``method="balance"``): today's day choice.  Each client, least flexible first,
 takes the pattern that keeps the busiest day's fill rate (load placed on the day over the
@@ -46,9 +50,9 @@ day's fleet capacity, largest over dimensions) lowest -- the rule of
 then every day is routed by PyVRP within the same total time.
 
 Budget: ``time_limit_s`` is the wall time of the whole period (construction, search and
-routing; about a third goes to step 3).  With ``max_iterations`` the run is bounded by
-iterations only (``max_iterations`` LNS iterations, and as many PyVRP iterations per
-day) and is reproducible for a seed: no decision then depends on the clock.
+routing).  With ``max_iterations`` the run is bounded by iterations only
+(``max_iterations`` LNS iterations over the rounds, and as many PyVRP iterations per
+routed day) and is reproducible for a seed: no decision then depends on the clock.
 
 References
 ----------
@@ -95,8 +99,10 @@ __all__ = [
 _log = logging.getLogger(__name__)
 _FILE = "PeriodicProblem"
 PERIODIC_METHODS = ("balance", "joint")
-#: Share of the budget given to the final PyVRP routing of every day (joint method).
+#: Share of each round's time given to PyVRP on the days that changed (joint method).
 _ROUTING_SHARE = 0.35
+#: Rounds of (LNS, then PyVRP on the changed days) in the joint method.
+_ROUNDS = 3
 _MIN_DAY_TIME_S = 0.05
 
 
@@ -715,45 +721,114 @@ def _own_result(
     return assemble_result(rp, raw, engine="periodic-lns", runtime_s=0.0, iterations=0, seed=0)
 
 
+def _route_day(
+    problem: PeriodicProblem,
+    day: int,
+    clients: list[int],
+    own: list[list[int]] | None,
+    *,
+    time_s: float,
+    seed: int,
+    max_iterations: int | None,
+) -> RoutingResult:
+    """Route one day with PyVRP; the search's own routes when they are better or PyVRP fails."""
+    rp = _day_problem(problem, day, clients)
+    result = solve(
+        rp,
+        engine="pyvrp",
+        time_limit_s=max(_MIN_DAY_TIME_S, time_s),
+        seed=seed + day,
+        max_iterations=max_iterations,
+    )
+    good = result.feasible and not result.unserved and not verify_day(rp, result)
+    if own is not None:
+        mine = _own_result(rp, own, clients)
+        if mine.feasible and not mine.unserved and (not good or mine.cost < result.cost):
+            result, good = mine, True
+    if not good:
+        _log.warning("%s day %d: no verified routing (%s)", problem.name, day, result.violations)
+    return result
+
+
 def _route_days(
     problem: PeriodicProblem,
     day_clients: list[list[int]],
     own: list[list[list[int]]] | None,
     *,
+    days: Sequence[int] | None = None,
     budget_s: float,
     seed: int,
     max_iterations: int | None,
-) -> list[RoutingResult | None]:
-    """Route every day with PyVRP; keep the search's own routes when they are better."""
-    total = sum(len(c) for c in day_clients) or 1
+) -> dict[int, RoutingResult]:
+    """Route ``days`` (default all), sharing ``budget_s`` in proportion to their clients."""
+    todo = [d for d in (range(len(day_clients)) if days is None else days) if day_clients[d]]
+    remaining = sum(len(day_clients[d]) for d in todo)
     start = time.monotonic()
-    out: list[RoutingResult | None] = []
-    remaining_clients = total
-    for d, clients in enumerate(day_clients):
-        if not clients:
-            out.append(None)
-            continue
-        rp = _day_problem(problem, d, clients)
+    out: dict[int, RoutingResult] = {}
+    for d in todo:
         left = budget_s - (time.monotonic() - start)
-        share = max(_MIN_DAY_TIME_S, left * len(clients) / max(1, remaining_clients))
-        remaining_clients -= len(clients)
-        result = solve(
-            rp,
-            engine="pyvrp",
-            time_limit_s=share,
-            seed=seed + d,
-            max_iterations=max_iterations,
-        )
-        good = result.feasible and not result.unserved and not verify_day(rp, result)
-        if own is not None:
-            mine = _own_result(rp, own[d], clients)
-            mine_ok = mine.feasible and not mine.unserved
-            if mine_ok and (not good or mine.cost < result.cost):
-                result, good = mine, True
-        if not good:
-            _log.warning("%s day %d: no verified routing (%s)", problem.name, d, result.violations)
-        out.append(result)
+        share = left * len(day_clients[d]) / max(1, remaining)
+        remaining -= len(day_clients[d])
+        out[d] = _route_day(
+            problem, d, day_clients[d], None if own is None else own[d],
+            time_s=share, seed=seed, max_iterations=max_iterations,
+        )  # fmt: skip
     return out
+
+
+def _joint(
+    problem: PeriodicProblem,
+    *,
+    start: float,
+    time_limit_s: float,
+    seed: int,
+    max_iterations: int | None,
+) -> tuple[list[int | None], list[list[int]], list[RoutingResult | None], int]:
+    """Construction, then rounds of LNS followed by PyVRP on the days that changed.
+
+    PyVRP's routes replace the search's own on a day when cheaper, so the next round's
+    insertion estimates start from them.
+    """
+    pb = _Data(problem)
+    rng = random.Random(seed)
+    week = _construct(pb)
+    routed: dict[int, tuple[tuple[int, ...], RoutingResult]] = {}
+    iterations = 0
+    rounds = _ROUNDS
+    for r in range(rounds):
+        last = r == rounds - 1
+        elapsed = time.monotonic() - start
+        round_s = (time_limit_s - elapsed) / (rounds - r)
+        its = None if max_iterations is None else max(1, max_iterations // rounds)
+        deadline = time.monotonic() + round_s * (1.0 - _ROUTING_SHARE)
+        week, done = _search(pb, week, rng, deadline=deadline, max_iterations=its)
+        iterations += done
+        day_clients = [sorted(c for route in d.routes for c in route) for d in week.days]
+        changed = [
+            d for d in range(problem.num_days)
+            if day_clients[d] and (d not in routed or routed[d][0] != tuple(day_clients[d]))
+        ]  # fmt: skip
+        for d in range(problem.num_days):
+            if not day_clients[d]:
+                routed.pop(d, None)
+        left = round_s - (time.monotonic() - (deadline - round_s * (1.0 - _ROUTING_SHARE)))
+        if last:
+            left = time_limit_s - (time.monotonic() - start)
+        results = _route_days(
+            problem, day_clients, [d.routes for d in week.days], days=changed,
+            budget_s=max(left, _MIN_DAY_TIME_S), seed=seed + 1000 * r,
+            max_iterations=max_iterations,
+        )  # fmt: skip
+        for d, result in results.items():
+            routed[d] = (tuple(day_clients[d]), result)
+            if result.feasible and not result.unserved:
+                week.days[d].routes = [[day_clients[d][i] for i in x.stops] for x in result.routes]
+                week.days[d]._edges = None
+    day_clients = [sorted(c for route in d.routes for c in route) for d in week.days]
+    final: list[RoutingResult | None] = [
+        routed[d][1] if d in routed else None for d in range(problem.num_days)
+    ]
+    return week.pattern, day_clients, final, iterations
 
 
 def _fits_alone(problem: PeriodicProblem, c: int, day: int) -> bool:
@@ -852,35 +927,24 @@ def solve_periodic(
     if time_limit_s <= 0:
         raise ValueError(f"time_limit_s must be > 0, got {time_limit_s}")
     start = time.monotonic()
-    pb = _Data(problem)
-    rng = random.Random(seed)
-    iterations = 0
-    own: list[list[list[int]]] | None = None
     if method == "balance":
         pattern = balance_patterns(problem)
-        routing_budget = time_limit_s
+        day_clients: list[list[int]] = [[] for _ in problem.fleets]
+        for c, k in enumerate(pattern):
+            if k is not None:
+                for d in problem.clients[c].patterns[k]:
+                    day_clients[d].append(c)
+        routed = _route_days(
+            problem, day_clients, None, budget_s=time_limit_s, seed=seed,
+            max_iterations=max_iterations,
+        )  # fmt: skip
+        results = [routed.get(d) for d in range(problem.num_days)]
+        iterations = 0
     else:
-        week = _construct(pb)
-        deadline = start + time_limit_s * (1.0 - _ROUTING_SHARE)
-        week, iterations = _search(pb, week, rng, deadline=deadline, max_iterations=max_iterations)
-        pattern = week.pattern
-        own = [d.routes for d in week.days]
-        routing_budget = time_limit_s - (time.monotonic() - start)
-    day_clients: list[list[int]] = [[] for _ in problem.fleets]
-    for c, k in enumerate(pattern):
-        if k is not None:
-            for d in problem.clients[c].patterns[k]:
-                day_clients[d].append(c)
-    if own is not None:  # the day's clients in the order of the search's routes
-        day_clients = [[c for r in routes for c in r] for routes in own]
-    results = _route_days(
-        problem,
-        day_clients,
-        own,
-        budget_s=max(routing_budget, _MIN_DAY_TIME_S),
-        seed=seed,
-        max_iterations=max_iterations,
-    )
+        pattern, day_clients, results, iterations = _joint(
+            problem, start=start, time_limit_s=time_limit_s, seed=seed,
+            max_iterations=max_iterations,
+        )  # fmt: skip
     pattern, day_clients, results, dropped = _drop_unrouted(problem, pattern, day_clients, results)
     return _solution(problem, pattern, day_clients, results, dropped, method, iterations, start)
 
