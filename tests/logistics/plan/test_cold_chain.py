@@ -135,6 +135,19 @@ def test_week_plan_serves_both_lines_by_the_right_vans_and_passes_the_checker(
     carried = {(d.product_id, d.quantity, d.vehicle_id) for d in plan.tables.deliveries}
     assert carried == {("yaourt", 2, "van"), ("poulet_surgele", 1, "freezer")}
     assert _check(small, plan, travel) == []
+    # Tampered: the frozen line moved onto the chilled-only van's stop at v1.
+    (van_stop,) = [d for d in plan.tables.deliveries if d.vehicle_id == "van"]
+    moved = tuple(
+        dataclasses.replace(d, vehicle_id="van", trip=van_stop.trip, seq=van_stop.seq)
+        if d.product_id == "poulet_surgele"
+        else d
+        for d in plan.tables.deliveries
+    )
+    tampered = dataclasses.replace(plan, tables=dataclasses.replace(plan.tables, deliveries=moved))
+    violations = _check(small, tampered, travel)
+    frozen = [v for v in violations if v.kind == "compartment"]
+    assert len(frozen) == 1 and "frozen goods" in frozen[0].message
+    assert "van, which has no frozen compartment" in frozen[0].message
 
 
 def test_chilled_and_frozen_stay_one_stop_when_that_restricts_no_vehicle(setup: Setup) -> None:
