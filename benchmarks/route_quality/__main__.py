@@ -7,10 +7,13 @@ Examples::
     python -m benchmarks.route_quality gh200 --time-limit 30
     python -m benchmarks.route_quality cvrp-classic --quick
     python -m benchmarks.route_quality montpellier --sizes 100,300,1000 --engines auto,pyvrp,ortools
+    python -m benchmarks.route_quality pvrp --instances p01,pr03 --time-limit 10 --solutions res
     python -m benchmarks.route_quality --summarise bench-out/x/x-<stamp>.csv
 
-Sets: solomon, gh200, x, cvrp-classic, and montpellier (generated food-hub days,
-no best-known values).  Exit code 1 when a solution failed a check.
+Sets: solomon, gh200, x, cvrp-classic, montpellier (generated food-hub days,
+no best-known values) and pvrp (Cordeau periodic VRP: joint solver against the
+balance baseline, see :mod:`benchmarks.route_quality.pvrp`).
+Exit code 1 when a solution failed a check.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks.route_quality.sets import SETS
 
     ap = argparse.ArgumentParser(prog="python -m benchmarks.route_quality", description=__doc__)
-    ap.add_argument("set", nargs="?", choices=[*sorted(SETS), "montpellier"])
+    ap.add_argument("set", nargs="?", choices=[*sorted(SETS), "montpellier", "pvrp"])
     ap.add_argument("--time-limit", type=float, default=10.0, help="seconds per engine run")
     ap.add_argument("--engines", default="auto", help="comma-separated: auto,pyvrp,ortools")
     ap.add_argument("--instances", default="", help="comma-separated names; default the whole set")
@@ -43,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budgets", type=_floats, default=[], help="extra time limits, e.g. 1,3")
     ap.add_argument("--budget-instances", type=int, default=3)
     ap.add_argument("--sizes", default="100,300,1000", help="montpellier: stops per day")
+    ap.add_argument("--max-iterations", type=int, help="pvrp: iteration limit instead of time")
+    ap.add_argument("--solutions", type=Path, help="pvrp: folder for NAME.res, NAME.balance.res")
     ap.add_argument(
         "--summarise", type=Path, help="only report an existing CSV (and plot its gaps)"
     )
@@ -65,6 +70,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.set is None:
         ap.error("a SET is required (or --summarise CSV)")
     engines = [e for e in args.engines.split(",") if e]
+    if args.set == "pvrp":
+        from benchmarks.route_quality.pvrp import run_pvrp
+
+        try:
+            pvrp = run_pvrp(
+                instances=[n for n in args.instances.split(",") if n],
+                time_limit_s=args.time_limit,
+                seed=args.seed,
+                max_iterations=args.max_iterations,
+                solutions=args.solutions,
+                out=args.out,
+            )
+        except KeyError as error:
+            ap.error(str(error.args[0]))
+        print(pvrp.markdown_path.read_text())
+        print(f"wrote {pvrp.csv_path}\nwrote {pvrp.markdown_path}")
+        return 1 if pvrp.infeasible else 0
     if args.set == "montpellier":
         outcome = run_montpellier(
             [int(x) for x in args.sizes.split(",") if x],

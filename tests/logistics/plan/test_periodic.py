@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,7 +31,7 @@ def _matrix(points: list[tuple[float, float]]) -> np.ndarray:
 
 def _problem(
     points: list[tuple[float, float]],
-    clients: list[tuple[int, tuple[tuple[int, ...], ...]]],
+    clients: Sequence[tuple[int, tuple[tuple[int, ...], ...]]],
     *,
     days: int,
     vehicles: int = 1,
@@ -169,7 +169,7 @@ def test_the_route_duration_limit_is_respected() -> None:
 
 def test_same_seed_and_iterations_same_solution() -> None:
     rng = np.random.default_rng(5)
-    points = [(0.0, 0.0), *[tuple(p) for p in rng.uniform(-50, 50, size=(12, 2))]]
+    points = [(0.0, 0.0), *[(float(x), float(y)) for x, y in rng.uniform(-50, 50, size=(12, 2))]]
     clients = [(int(rng.integers(1, 10)), ((0,), (1,), (2,))) for _ in range(12)]
     problem = _problem(points, clients, days=3, vehicles=2, capacity=30)
     a = solve_periodic(problem, seed=7, max_iterations=40)
