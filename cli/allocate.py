@@ -25,7 +25,8 @@ from rich.table import Table
 from cli.console import out_console
 from geo.distance import great_circle_m
 from logistics.allocation.allocate import AllocatedLine, Allocation, Source, allocate
-from logistics.plan.week import week_demands
+from logistics.plan.travel import territory_travel_times
+from logistics.plan.week import PlanOptions, site_matrices, week_demands
 from logistics.tables.files import UnservedLine
 from territory.model import IsoWeek, Territory
 
@@ -212,8 +213,12 @@ def run_allocate(
     min_remaining_days: int = 1,
     show_all: bool = False,
     strict: bool = False,
+    days: str = "joint",
 ) -> int:
     """Allocate the week's supply, write the two CSV files, print tables and totals.
+
+    Delivery days are chosen as ``foodhub plan`` chooses them (``days``: ``joint`` reads
+    the road network for the travel matrices, ``balance`` does not).
 
     Returns
     -------
@@ -232,7 +237,15 @@ def run_allocate(
         raise InputError(
             [Problem("hub.toml", 'no week: set week = "2026-W49" or pass --week', column="week")]
         )
-    demands, undated = week_demands(territory, week, territory.vehicles)
+    options = PlanOptions(days=days, min_remaining_days=min_remaining_days)
+    sites = None
+    if days == "joint":
+        fleet = territory.vehicles
+        travel = territory_travel_times(territory)
+        sites = site_matrices(territory, travel, sorted({"drive"} | {v.profile for v in fleet}))
+    demands, undated, _ = week_demands(
+        territory, week, territory.vehicles, options=options, sites=sites
+    )
     allocation = allocate(territory, demands, min_remaining_days=min_remaining_days)
     rows = _allocation_rows(territory, allocation, undated)
     procurement = _procurement_rows(territory, allocation, week)

@@ -17,6 +17,7 @@ from rich.table import Table
 from cli.console import configure_logging, err_console, out_console, print_problems
 from geo.network import load_network, network_info
 from logistics.pipeline import DEFAULT_TIME_LIMIT_S
+from logistics.plan.day_choice import DAY_METHODS
 from logistics.plan.reach import unreachable_sites
 from territory.errors import FoodHubError, InputError, Problem
 from territory.model import IsoWeek, Territory
@@ -210,6 +211,14 @@ def plan(
         ),
     ] = False,
     strict: Annotated[bool, typer.Option(help="Exit 1 when some orders are unserved.")] = False,
+    days: Annotated[
+        str,
+        typer.Option(
+            "--days",
+            help="How delivery days are chosen: joint (with the routes and when supply"
+            " arrives) or balance (spread the load over the week, the first version's rule).",
+        ),
+    ] = "joint",
     verbose: VerboseOpt = False,
 ) -> None:
     """Plan the week's pooled delivery rounds and farm pickups, check them, write every output.
@@ -223,6 +232,7 @@ def plan(
         ("--engine", f"{engine} is not one of auto, pyvrp, ortools", engine not in ENGINES),
         ("--lang", f"{lang} is not one of fr, en", lang not in ("fr", "en")),
         ("--time-limit", f"{time_limit:g} must be > 0 seconds", time_limit <= 0),
+        ("--days", f"{days} is not one of joint, balance", days not in DAY_METHODS),
     )
     t = _load(territory)
     try:
@@ -238,6 +248,7 @@ def plan(
             standalone=standalone,
             strict=strict,
             long_days=long_days,
+            days=days,
         )
     except FoodHubError as error:
         raise _fail(error) from None
@@ -289,6 +300,14 @@ def allocate(
         bool, typer.Option("--all", help="Print every line (default: 40, largest shortfalls).")
     ] = False,
     strict: Annotated[bool, typer.Option(help="Exit 1 when some units are short.")] = False,
+    days: Annotated[
+        str,
+        typer.Option(
+            "--days",
+            help="How delivery days are chosen: joint (with the routes and when supply"
+            " arrives) or balance (spread the load over the week, the first version's rule).",
+        ),
+    ] = "joint",
     verbose: VerboseOpt = False,
 ) -> None:
     """Allocate the week's stock and producers' offers to order lines (no routing).
@@ -300,6 +319,7 @@ def allocate(
     configure_logging(verbose)
     if min_remaining_days < 0:
         raise _fail(InputError([Problem("--min-remaining-days", "must be >= 0")]))
+    _check_options(("--days", f"{days} is not one of joint, balance", days not in DAY_METHODS))
     t = _load(territory)
     try:
         code = run_allocate(
@@ -309,6 +329,7 @@ def allocate(
             min_remaining_days=min_remaining_days,
             show_all=show_all,
             strict=strict,
+            days=days,
         )
     except FoodHubError as error:
         raise _fail(error) from None

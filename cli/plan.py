@@ -29,6 +29,7 @@ def run_plan(
     standalone: bool = True,
     strict: bool = False,
     long_days: bool = False,
+    days: str = "joint",
 ) -> int:
     """Plan, write and check; return the exit code (0 fine, 1 violations or strict+unserved).
 
@@ -42,6 +43,7 @@ def run_plan(
         seed=seed,
         max_iterations=max_iterations,
         long_days=long_days,
+        days=days,
     )
     plan_week_of = week or territory.week
     steps = pipeline_steps(territory, plan_week_of, standalone=standalone, write=True)

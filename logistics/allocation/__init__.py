@@ -8,6 +8,7 @@ from logistics.allocation.allocate import (
     Pickup,
     Source,
     allocate,
+    supply_by_day,
 )
 from logistics.allocation.lp import (
     LpOutcome,
@@ -28,4 +29,5 @@ __all__ = [
     "allocate",
     "solve_flows",
     "solve_levels",
+    "supply_by_day",
 ]

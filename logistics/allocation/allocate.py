@@ -77,7 +77,7 @@ from geo.distance import great_circle_m
 from logistics.allocation.lp import LpOutcome, TransportProblem, solve_flows, solve_levels
 from territory import values as checks
 from territory.errors import InputError, Problem
-from territory.model import IsoWeek, Product, Territory
+from territory.model import WEEKDAYS, IsoWeek, Product, Territory
 
 __all__ = [
     "AllocatedLine",
@@ -87,6 +87,7 @@ __all__ = [
     "Pickup",
     "Source",
     "allocate",
+    "supply_by_day",
 ]
 
 logger = logging.getLogger(__name__)
@@ -746,6 +747,26 @@ def _sources(parts: Sequence[_Part]) -> tuple[Source, ...]:
     for supply, n in parts:
         merged[(supply.kind, supply.ref, supply.pickup_day)] += n
     return tuple(Source(kind, ref, day, n) for (kind, ref, day), n in merged.items() if n > 0)  # type: ignore[arg-type]
+
+
+def supply_by_day(
+    territory: Territory, week: IsoWeek, *, min_remaining_days: int = 1
+) -> dict[str, dict[date, int]]:
+    """Units of each product that can leave the hub on each day of ``week``.
+
+    The allocation's own rule (module docstring): a stock lot still good on ``d`` with
+    ``min_remaining_days`` to spare, or produce offered for collection on a day before
+    ``d`` and still fresh.  Units are not shared out between days: a lot good all week
+    counts on every day.  Products without supply are absent; days without any are 0.
+    """
+    days = [week.date_of(name) for name in WEEKDAYS]
+    return {
+        product_id: {
+            day: sum(s.capacity for s in supplies if s.serves(day, min_remaining_days))
+            for day in days
+        }
+        for product_id, supplies in sorted(_supplies(territory, week).items())
+    }
 
 
 def allocate(

@@ -7,6 +7,15 @@ jointly with the routes.
 :func:`build_day_problem` and solved by :mod:`logistics.routing`.
 """
 
+from logistics.plan.day_choice import (
+    DAY_METHODS,
+    PERISHABLE_DAYS,
+    DayChoice,
+    choose_days,
+    no_day_reason,
+    supply_timing_reason,
+    usable_days,
+)
 from logistics.plan.day_problem import (
     COST_UNITS_PER_EUR,
     DayProblem,
@@ -17,6 +26,7 @@ from logistics.plan.day_problem import (
     StopContent,
     StopLine,
     build_day_problem,
+    may_serve,
     plan_rows,
 )
 from logistics.plan.delivery_days import (
@@ -31,6 +41,7 @@ from logistics.plan.periodic import (
     PeriodicSolution,
     UnservedClient,
     balance_patterns,
+    choose_patterns,
     solve_periodic,
 )
 from logistics.plan.reach import (
@@ -60,9 +71,12 @@ from logistics.plan.week import (
 
 __all__ = [
     "COST_UNITS_PER_EUR",
+    "DAY_METHODS",
     "MAX_OFF_NETWORK_M",
     "PERIODIC_METHODS",
+    "PERISHABLE_DAYS",
     "STRAIGHT_LINE_SPEED_KMH",
+    "DayChoice",
     "DayFleet",
     "DayOutcome",
     "DayProblem",
@@ -85,14 +99,20 @@ __all__ = [
     "assign_delivery_days",
     "balance_patterns",
     "build_day_problem",
+    "choose_days",
+    "choose_patterns",
     "explain_unserved",
+    "may_serve",
+    "no_day_reason",
     "plan_rows",
     "plan_week",
     "site_matrices",
     "solve_periodic",
+    "supply_timing_reason",
     "territory_travel_times",
     "travel_source",
     "unreachable_sites",
+    "usable_days",
     "week_days",
     "week_demands",
 ]

@@ -5,7 +5,7 @@ Model (documented for coordinators in the README):
 * Each venue's delivery of the day becomes up to three *stops* at the same place: its
   ambient goods, its chilled goods and its frozen goods.  Chilled and frozen goods are
   separate load dimensions (``chilled_ml``, ``frozen_ml``) of one *cold* stop where a
-  vehicle that may serve the site (access and zone rules, see :func:`_suitable`) has
+  vehicle that may serve the site (access and zone rules, see :func:`may_serve`) has
   both compartments, and separate stops where none has: a van with only a chilled box
   then carries the site's chilled goods while its frozen goods ride on a freezer van,
   or stay unserved with the true reason ("no vehicle allowed at ... has a freezer
@@ -73,6 +73,7 @@ __all__ = [
     "StopContent",
     "StopLine",
     "build_day_problem",
+    "may_serve",
     "plan_rows",
 ]
 
@@ -302,7 +303,7 @@ def _has_compartments(load: Load, capacity: Load) -> bool:
     return all(c > 0 for a, c in zip(load.as_tuple(), capacity.as_tuple(), strict=True) if a > 0)
 
 
-def _suitable(territory: Territory, vehicle: Vehicle, site_id: str, site_kind: str) -> bool:
+def may_serve(territory: Territory, vehicle: Vehicle, site_id: str, site_kind: str) -> bool:
     """Access and zone rules (compartments are checked separately)."""
     if site_kind == "venue":
         access = territory.venues_by_id[site_id].access
@@ -436,7 +437,7 @@ def _site_fleet(
     territory: Territory, day_vehicles: Sequence[Vehicle], site_id: str, site_kind: str
 ) -> _SiteFleet:
     """The day's vehicles allowed at a site, and which of them have each cold compartment."""
-    allowed = [v for v in day_vehicles if _suitable(territory, v, site_id, site_kind)]
+    allowed = [v for v in day_vehicles if may_serve(territory, v, site_id, site_kind)]
     return _SiteFleet(
         frozenset(v.id for v in allowed),
         frozenset(v.id for v in allowed if v.chilled_l > 0),
@@ -502,7 +503,7 @@ def _group_stops(
     allowed = [
         i
         for i, v in enumerate(day_vehicles)
-        if _has_compartments(load, capacities[i]) and _suitable(territory, v, site_id, kind)
+        if _has_compartments(load, capacities[i]) and may_serve(territory, v, site_id, kind)
     ]
     if not allowed:
         reason = _no_vehicle_reason(territory, day_vehicles, load, site_id, kind, day)

@@ -93,6 +93,7 @@ __all__ = [
     "PeriodicSolution",
     "UnservedClient",
     "balance_patterns",
+    "choose_patterns",
     "solve_periodic",
 ]
 
@@ -130,14 +131,18 @@ class DayFleet:
         Capacity of each vehicle per load dimension (the caller's units).
     max_duration
         Longest route (travel plus service, duration-matrix units), or ``None``.
+    route_cost
+        Fixed cost of each route that day (distance-matrix units; 0 in the Cordeau set).
     """
 
     vehicles: int
     capacity: tuple[int, ...]
     max_duration: int | None = None
+    route_cost: int = 0
 
     def __post_init__(self) -> None:
         _int("vehicles", self.vehicles)
+        _int("route_cost", self.route_cost)
         object.__setattr__(
             self, "capacity", tuple(_int("capacity", c) for c in tuple(self.capacity))
         )
@@ -302,6 +307,7 @@ class _DayRoutes:
         self.vehicles = fleet.vehicles
         self.cap = np.array(fleet.capacity, dtype=np.int64)
         self.max_dur = fleet.max_duration if fleet.max_duration is not None else 2**62
+        self.route_cost = fleet.route_cost
         self.routes: list[list[int]] = []
         self._edges: tuple[np.ndarray, ...] | None = None
 
@@ -323,7 +329,8 @@ class _DayRoutes:
         return d, t + sum(self.pb.service[c] for c in route)
 
     def cost(self) -> int:
-        return sum(self.route_figures(r)[0] for r in self.routes)
+        """Distance of the day's routes plus their fixed costs."""
+        return sum(self.route_figures(r)[0] + self.route_cost for r in self.routes)
 
     def _build(self) -> tuple[np.ndarray, ...]:
         if self._edges is None:
@@ -372,7 +379,7 @@ class _DayRoutes:
                 k = int(np.argmin(masked))
                 best = (float(delta[k]), int(rid[k]), int(pos[k]))
         if len(self.routes) < self.vehicles and np.all(demand <= self.cap):
-            new = pb.dist[0][loc] + pb.dist[loc][0]
+            new = pb.dist[0][loc] + pb.dist[loc][0] + self.route_cost
             new_dur = pb.dur[0][loc] + pb.dur[loc][0] + pb.service[c]
             if new_dur <= self.max_dur and new < best[0]:
                 best = (float(new), len(self.routes), 0)
@@ -567,6 +574,8 @@ def _repair(week: _Week, pb: _Data, clients: list[int], rng: random.Random) -> s
             if best_score is None or score > best_score:
                 best_score, pick, options = score, c, costs
         todo.remove(pick)
+        # equal estimates (empty days, symmetric instances): a random one, not the first
+        options = sorted(options, key=lambda option: (option[0], rng.random()))
         for cost, k in options:
             if cost == math.inf:
                 break
@@ -700,6 +709,7 @@ def _day_problem(problem: PeriodicProblem, day: int, clients: Sequence[int]) -> 
         capacity=fleet.capacity,
         profile="periodic",
         max_duration_s=fleet.max_duration,
+        fixed_cost=fleet.route_cost,
         cost_per_m=1,
         label="vehicle",
     )
@@ -829,6 +839,41 @@ def _joint(
         routed[d][1] if d in routed else None for d in range(problem.num_days)
     ]
     return week.pattern, day_clients, final, iterations
+
+
+def choose_patterns(
+    problem: PeriodicProblem,
+    *,
+    time_limit_s: float,
+    seed: int = 0,
+    max_iterations: int | None = None,
+) -> list[int | None]:
+    """Visit patterns from the joint method's construction and LNS, without a routing engine.
+
+    For callers that route each day themselves with richer constraints (the week
+    planner, :mod:`logistics.plan.day_choice`): the search's own insertion estimates and
+    2-opt routes stand in for the day routes.
+
+    Parameters
+    ----------
+    time_limit_s
+        Wall time of the search, seconds (ignored when ``max_iterations`` is given).
+    seed, max_iterations
+        As for :func:`solve_periodic`; with ``max_iterations`` the result is reproducible.
+
+    Returns
+    -------
+    list
+        Index into each client's ``patterns``; ``None`` for a client no pattern could take.
+    """
+    if max_iterations is None and time_limit_s <= 0:
+        raise ValueError(f"time_limit_s must be > 0, got {time_limit_s}")
+    pb = _Data(problem)
+    rng = random.Random(seed)
+    week = _construct(pb)
+    deadline = None if max_iterations is not None else time.monotonic() + time_limit_s
+    week, _ = _search(pb, week, rng, deadline=deadline, max_iterations=max_iterations)
+    return list(week.pattern)
 
 
 def _fits_alone(problem: PeriodicProblem, c: int, day: int) -> bool:

@@ -28,7 +28,14 @@ from typing import NamedTuple
 from geo.matrix import OffNetworkWarning, TravelMatrices
 from geo.travel import TravelTimes
 from logistics.allocation.allocate import AllocatedLine, Allocation, Demand, allocate
-from logistics.load import Load, load_of
+from logistics.plan.day_choice import (
+    DAY_METHODS,
+    DayChoice,
+    choose_days,
+    no_day_reason,
+    supply_timing_reason,
+    week_days,
+)
 from logistics.plan.day_problem import (
     DayProblem,
     DayRows,
@@ -38,12 +45,11 @@ from logistics.plan.day_problem import (
     build_day_problem,
     plan_rows,
 )
-from logistics.plan.delivery_days import VenueNeed, assign_delivery_days
 from logistics.plan.unserved_reasons import explain_unserved
 from logistics.routing import RoutingProblem, RoutingResult, solve
 from logistics.tables.files import DeliveryLine, PickupLine, PlanTables, RouteStop, UnservedLine
 from territory.errors import InputError, Problem
-from territory.model import WEEKDAYS, IsoWeek, Territory, Vehicle, weekday_of
+from territory.model import IsoWeek, Territory, Vehicle
 
 __all__ = [
     "DayOutcome",
@@ -59,9 +65,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-PERISHABLE_DAYS = 7
-"""Products keeping at most this many days are split evenly over a venue's deliveries."""
 
 Progress = Callable[[str], None]
 
@@ -85,6 +88,10 @@ class PlanOptions:
     long_days
         Let drivers work up to ``max_shift_h`` with a break, instead of keeping their
         days within ``break_after_h`` (no break needed).
+    days
+        How delivery days are chosen: ``joint`` (with the routes and the supply timing)
+        or ``balance`` (the first version's load balancing), see
+        :mod:`logistics.plan.day_choice`.
     """
 
     engine: str = "auto"
@@ -93,6 +100,11 @@ class PlanOptions:
     max_iterations: int | None = None
     min_remaining_days: int = 1
     long_days: bool = False
+    days: str = "joint"
+
+    def __post_init__(self) -> None:
+        if self.days not in DAY_METHODS:
+            raise ValueError(f"days must be one of {', '.join(DAY_METHODS)}, got {self.days!r}")
 
 
 @dataclass(frozen=True)
@@ -150,12 +162,14 @@ class SiteMatrices:
 
 
 class WeekDemands(NamedTuple):
-    """Order lines on delivery days (see :func:`week_demands`); unpacks as a pair."""
+    """Order lines on delivery days (see :func:`week_demands`)."""
 
     demands: list[Demand]
     """Dated demand lines, whole units, by venue then product."""
     unserved: list[UnservedLine]
     """Order lines no delivery day can take, with reasons."""
+    choice: DayChoice
+    """The delivery days chosen and the supply per day behind them."""
 
 
 @dataclass
@@ -232,31 +246,6 @@ class _Outcomes:
         return quantity
 
 
-def week_days(week: IsoWeek) -> dict[str, date]:
-    """``mon`` .. ``sun`` -> date of that ISO week."""
-    return {
-        name: date.fromisocalendar(week.year, week.week, i + 1) for i, name in enumerate(WEEKDAYS)
-    }
-
-
-def _split_quantity(quantity: int, parts: int) -> list[int]:
-    base, extra = divmod(quantity, parts)
-    return [base + (1 if i < extra else 0) for i in range(parts)]
-
-
-def _fleet_capacity(vehicles: Sequence[Vehicle], day: date) -> Load:
-    total = Load()
-    for v in vehicles:
-        if weekday_of(day) in v.days:
-            total = total + Load(
-                *(
-                    round(x * 1000 * v.max_trips)
-                    for x in (v.capacity_kg, v.capacity_l, v.chilled_l, v.frozen_l)
-                )
-            )
-    return total
-
-
 def site_matrices(
     territory: Territory, travel: Mapping[str, TravelTimes], profiles: Sequence[str]
 ) -> SiteMatrices:
@@ -281,55 +270,44 @@ def site_matrices(
     return SiteMatrices(matrices, territory.site_index, tuple(sorted(approximated)))
 
 
-def week_demands(territory: Territory, week: IsoWeek, vehicles: Sequence[Vehicle]) -> WeekDemands:
-    """Choose delivery days and split each venue's order lines over them.
+def week_demands(
+    territory: Territory,
+    week: IsoWeek,
+    vehicles: Sequence[Vehicle],
+    *,
+    options: PlanOptions | None = None,
+    sites: SiteMatrices | None = None,
+) -> WeekDemands:
+    """Choose delivery days (``options.days``) and put each venue's order lines on them.
 
-    Returns the dated demand lines and the order lines that no day can take (with reasons).
+    Returns the dated demand lines, the order lines no day can take (with reasons) and
+    the day choice.  ``sites`` (the road matrices) is required by the joint method.
     """
-    days = week_days(week)
-    ordered: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for line in territory.orders_for(week):
-        ordered[line.venue_id][line.product_id] += line.quantity
-    hub_open = set(territory.hub.opening) or set(WEEKDAYS)
-    capacity = {
-        days[name]: _fleet_capacity(vehicles, days[name])
-        for name in WEEKDAYS
-        if name in hub_open and any(name in v.days for v in vehicles)
-    }
-    needs = []
-    for venue_id, lines in sorted(ordered.items()):
-        venue = territory.venues_by_id[venue_id]
-        load = Load()
-        for product_id, quantity in lines.items():
-            p = territory.products_by_id[product_id]
-            load = load + load_of(p.unit_kg, p.unit_l, p.temperature, quantity)
-        allowed = tuple(days[d] for d in venue.delivery_days)
-        needs.append(VenueNeed(venue_id, allowed, venue.deliveries_per_week, load))
-    chosen = assign_delivery_days(needs, capacity)
-    demands: list[Demand] = []
+    options = options or PlanOptions()
+    drive = None if sites is None else sites.matrices["drive"]
+    choice = choose_days(
+        territory,
+        week,
+        vehicles,
+        method=options.days,
+        drive=None if drive is None else (drive.duration_s, drive.distance_m),
+        site_index=None if sites is None else sites.site_index,
+        time_limit_s=options.time_limit_s,
+        seed=options.seed,
+        max_iterations=options.max_iterations,
+        min_remaining_days=options.min_remaining_days,
+    )
     unserved: list[UnservedLine] = []
-    for venue_id, lines in sorted(ordered.items()):
-        venue_days = chosen[venue_id]
-        if not venue_days:
-            venue = territory.venues_by_id[venue_id]
-            reason = (
-                f"no delivery possible on its delivery days ({';'.join(venue.delivery_days)}):"
-                " the hub is closed or no vehicle works then"
-            )
-            unserved += [UnservedLine(venue_id, p, q, reason) for p, q in sorted(lines.items())]
+    for venue_id, venue_days in sorted(choice.days.items()):
+        if venue_days:
             continue
-        for product_id, quantity in sorted(lines.items()):
-            product = territory.products_by_id[product_id]
-            if len(venue_days) > 1 and product.shelf_life_days <= PERISHABLE_DAYS:
-                parts = _split_quantity(quantity, len(venue_days))
-            else:
-                parts = [quantity] + [0] * (len(venue_days) - 1)
-            demands += [
-                Demand(venue_id, product_id, d, q)
-                for d, q in zip(venue_days, parts, strict=True)
-                if q > 0
-            ]
-    return WeekDemands(demands, unserved)
+        reason = no_day_reason(territory, venue_id, week, vehicles)
+        lines: dict[str, int] = defaultdict(int)
+        for line in territory.orders_for(week):
+            if line.venue_id == venue_id:
+                lines[line.product_id] += line.quantity
+        unserved += [UnservedLine(venue_id, p, q, reason) for p, q in sorted(lines.items())]
+    return WeekDemands(list(choice.demands), unserved, choice)
 
 
 def plan_week(
@@ -376,13 +354,14 @@ def plan_week(
     if venue_ids is not None:
         territory = _only_venues(territory, venue_ids)
     report = progress or (lambda _message: None)
-    demands, unserved = week_demands(territory, week, fleet)
+    sites = site_matrices(territory, travel, sorted({"drive"} | {v.profile for v in fleet}))
+    demands, unserved, choice = week_demands(territory, week, fleet, options=options, sites=sites)
+    report(f"chose delivery days ({options.days})")
     allocation = allocate(territory, demands, min_remaining_days=options.min_remaining_days)
     report(f"allocated stock and offers ({allocation.status.name.lower()})")
     outcomes = _Outcomes()
     outcomes.unserved += unserved
-    outcomes.unserved += _shortfalls(allocation)
-    sites = site_matrices(territory, travel, sorted({"drive"} | {v.profile for v in fleet}))
+    outcomes.unserved += _shortfalls(territory, allocation, choice)
     lines_by_day = _lines_by_day(allocation)
     pickups_by_day = _pickups_by_day(allocation)
     rows = _WeekRows()
@@ -431,13 +410,33 @@ def _week_to_plan(territory: Territory, week: IsoWeek | None) -> IsoWeek:
     return week
 
 
-def _shortfalls(allocation: Allocation) -> list[UnservedLine]:
-    """The units the allocation could not serve, with its reasons."""
-    return [
-        UnservedLine(line.venue_id, line.product_id, line.shortfall, line.reason)
-        for line in allocation.lines
-        if line.shortfall > 0
-    ]
+def _shortfalls(
+    territory: Territory, allocation: Allocation, choice: DayChoice
+) -> list[UnservedLine]:
+    """The units the allocation could not serve, with its reasons.
+
+    Where the week has supply of the product but none can leave the hub on the venue's
+    delivery days, the reason says so in the week's terms (when the goods arrive, when
+    the venue is delivered).
+    """
+    out = []
+    for line in allocation.lines:
+        if line.shortfall <= 0:
+            continue
+        timing = supply_timing_reason(
+            territory,
+            line.venue_id,
+            line.product_id,
+            choice.days.get(line.venue_id, ()),
+            choice.supply,
+        )
+        if timing is not None:
+            replaced = [p for p in line.reason.split("; ") if " replaced by " in p]
+            timing = "; ".join([timing, *replaced])
+        out.append(
+            UnservedLine(line.venue_id, line.product_id, line.shortfall, timing or line.reason)
+        )
+    return out
 
 
 def _lines_by_day(allocation: Allocation) -> dict[date, list[AllocatedLine]]:

@@ -36,6 +36,7 @@ def plan_summary(
         "engines_used": sorted({d.engine for d in plan.days}),
         "seed": options.seed,
         "long_days": options.long_days,
+        "day_choice": options.days,
         "time_limit_s": options.time_limit_s,
         "max_iterations": options.max_iterations,
         "allocation_status": plan.allocation.status.name.lower(),
