@@ -40,6 +40,14 @@ TerritoryArg = Annotated[
     typer.Argument(help="Territory folder (hub.toml, venues.csv, ...), e.g. data/montpellier."),
 ]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show debug messages.")]
+DaysOpt = Annotated[
+    str,
+    typer.Option(
+        "--days",
+        help="How delivery days are chosen: joint (with the routes and when supply"
+        " arrives) or balance (spread the load over the week, the first version's rule).",
+    ),
+]
 
 
 def _fail(error: FoodHubError) -> typer.Exit:
@@ -211,14 +219,7 @@ def plan(
         ),
     ] = False,
     strict: Annotated[bool, typer.Option(help="Exit 1 when some orders are unserved.")] = False,
-    days: Annotated[
-        str,
-        typer.Option(
-            "--days",
-            help="How delivery days are chosen: joint (with the routes and when supply"
-            " arrives) or balance (spread the load over the week, the first version's rule).",
-        ),
-    ] = "joint",
+    days: DaysOpt = "joint",
     verbose: VerboseOpt = False,
 ) -> None:
     """Plan the week's pooled delivery rounds and farm pickups, check them, write every output.
@@ -300,14 +301,7 @@ def allocate(
         bool, typer.Option("--all", help="Print every line (default: 40, largest shortfalls).")
     ] = False,
     strict: Annotated[bool, typer.Option(help="Exit 1 when some units are short.")] = False,
-    days: Annotated[
-        str,
-        typer.Option(
-            "--days",
-            help="How delivery days are chosen: joint (with the routes and when supply"
-            " arrives) or balance (spread the load over the week, the first version's rule).",
-        ),
-    ] = "joint",
+    days: DaysOpt = "joint",
     verbose: VerboseOpt = False,
 ) -> None:
     """Allocate the week's stock and producers' offers to order lines (no routing).
